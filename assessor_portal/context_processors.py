@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def site(request):
+    """Give every template the site's name."""
+    return {"site_name": settings.SITE_NAME}

@@ -1,0 +1,42 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """A person who signs in: RTO staff (admin), an assessor or a student."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin (RTO staff)"
+        ASSESSOR = "assessor", "Assessor"
+        STUDENT = "student", "Student"
+
+    role = models.CharField(max_length=10, choices=Role, default=Role.STUDENT)
+    student_id = models.CharField(
+        "student ID", max_length=30, blank=True, help_text="The RTO's own student number."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["admin", "assessor", "student"]), name="user_role_known"
+            ),
+            models.UniqueConstraint(
+                fields=["student_id"], condition=~Q(student_id=""), name="user_unique_student_id"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_rto_admin(self):
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_assessor(self):
+        return self.role == self.Role.ASSESSOR
+
+    @property
+    def is_student(self):
+        return self.role == self.Role.STUDENT and not self.is_superuser

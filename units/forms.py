@@ -1,0 +1,110 @@
+import base64
+import binascii
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label="Search by code or title", required=False, max_length=100)
+
+
+class OverridesMixin:
+    def overrides(self):
+        """Return the code, title and release the admin typed, for text that lacks them."""
+        data = self.cleaned_data
+        return {
+            "code": data.get("code") or None,
+            "title": data.get("title") or None,
+            "release": data.get("release"),
+        }
+
+
+class UnitImportForm(OverridesMixin, forms.Form):
+    """Step one of an import: a file, or text pasted from the unit's page."""
+
+    file = forms.FileField(
+        label="Unit file",
+        required=False,
+        help_text="training.gov.au's unit XML, the portal's JSON, or a plain-text copy of the unit.",
+    )
+    text = forms.CharField(
+        label="Or paste the unit's text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text="Start with the code and title, e.g. 'FNSPIM409 - Maintain customer relationship'.",
+    )
+    code = forms.CharField(
+        label="Unit code", required=False, max_length=20, help_text="Only if the text lacks it."
+    )
+    title = forms.CharField(
+        label="Unit title", required=False, max_length=300, help_text="Only if the text lacks it."
+    )
+    release = forms.IntegerField(
+        label="Release",
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text="Default: from the text, else 1.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("preview", "Preview import"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and upload.size > settings.UNIT_IMPORT_MAX_BYTES:
+            limit = settings.UNIT_IMPORT_MAX_BYTES / 1024 / 1024
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; a unit file is at most {limit:.0f} MB."
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file, has_text = bool(cleaned.get("file")), bool(cleaned.get("text", "").strip())
+        if has_file and has_text:
+            raise forms.ValidationError("Give a file or pasted text, not both.")
+        if not has_file and not has_text and not self.errors:
+            raise forms.ValidationError("Choose a unit file or paste the unit's text.")
+        return cleaned
+
+    def submitted_source(self):
+        """Return (bytes, filename) of what was given."""
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return b"".join(upload.chunks()), upload.name
+        return self.cleaned_data["text"].encode("utf-8"), ""
+
+
+class UnitImportConfirmForm(OverridesMixin, forms.Form):
+    """Step two: the same source, carried back from the preview, to be parsed again and saved."""
+
+    source = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(widget=forms.HiddenInput, required=False)
+    release = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def carrying(cls, data, filename, overrides):
+        return cls(
+            initial={
+                "source": base64.b64encode(data).decode("ascii"),
+                "filename": filename,
+                **{key: value for key, value in overrides.items() if value},
+            }
+        )
+
+    def clean_source(self):
+        try:
+            return base64.b64decode(self.cleaned_data["source"], validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError("The preview's data was damaged; start the import again.") from None
+
+    def submitted_source(self):
+        return self.cleaned_data["source"], self.cleaned_data["filename"]

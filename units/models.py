@@ -1,0 +1,156 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Unit(models.Model):
+    """One release of a unit of competency, as published on training.gov.au."""
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        SUPERSEDED = "superseded", "Superseded"
+        DELETED = "deleted", "Deleted"
+
+    code = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=300)
+    release = models.PositiveSmallIntegerField(default=1)
+    application = models.TextField(blank=True)
+    licensing = models.TextField("licensing note", blank=True)
+    foundation_skills = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.CURRENT)
+    superseded_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_format = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["code", "-release"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "release"], name="unit_unique_code_release"),
+            models.CheckConstraint(condition=Q(release__gte=1), name="unit_release_from_1"),
+            models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="unit_not_superseded_by_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} - {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("units:unit_detail", args=[self.code, self.release])
+
+    def requirement_lists(self):
+        """Return [(kind label, [ItemNode …])] for PE, KE and conditions, nested, in one query."""
+        nodes, roots = {}, {kind: [] for kind in RequirementItem.Kind}
+        for item in self.requirement_items.order_by("kind", "sequence"):
+            node = nodes[item.pk] = ItemNode(item, [])
+            if item.parent_id:
+                nodes[item.parent_id].children.append(node)
+            else:
+                roots[item.kind].append(node)
+        return [(kind.label, roots[kind]) for kind in RequirementItem.Kind]
+
+
+class Element(models.Model):
+    """An essential outcome of a unit, numbered 1, 2, 3 …"""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+
+    class Meta:
+        ordering = ["unit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="element_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="element_number_from_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class PerformanceCriterion(models.Model):
+    """A performance criterion, numbered element.n (1.1, 1.2 …)."""
+
+    element = models.ForeignKey(Element, models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "performance criteria"
+        ordering = ["element__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["element", "number"], name="criterion_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="criterion_number_from_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+    @property
+    def code(self):
+        return f"{self.element.number}.{self.number}"
+
+
+class RequirementItem(models.Model):
+    """An item of the performance evidence, knowledge evidence or assessment conditions.
+
+    Items keep their order (position within their parent) and can nest one item deep or more:
+    FNSPIM409's "describe key features of:" has four sub-items.
+    """
+
+    class Kind(models.TextChoices):
+        PERFORMANCE_EVIDENCE = "PE", "Performance evidence"
+        KNOWLEDGE_EVIDENCE = "KE", "Knowledge evidence"
+        ASSESSMENT_CONDITION = "AC", "Assessment conditions"
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="requirement_items")
+    kind = models.CharField(max_length=2, choices=Kind)
+    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="children")
+    position = models.PositiveSmallIntegerField()
+    # Depth-first order within the unit and kind, so a whole list reads back in one query.
+    sequence = models.PositiveIntegerField()
+    depth = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["unit", "kind", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "position"],
+                condition=Q(parent__isnull=True),
+                name="item_unique_top_position",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "position"],
+                condition=Q(parent__isnull=False),
+                name="item_unique_child_position",
+            ),
+            models.UniqueConstraint(fields=["unit", "kind", "sequence"], name="item_unique_sequence"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="item_position_from_1"),
+            models.CheckConstraint(condition=Q(kind__in=["PE", "KE", "AC"]), name="item_kind_known"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gte=1),
+                name="item_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+@dataclass
+class ItemNode:
+    """A requirement item with its sub-items, for display."""
+
+    item: RequirementItem
+    children: list["ItemNode"]
+
+    @property
+    def text(self):
+        return self.item.text
