@@ -67,9 +67,8 @@ def decode_source(raw):
         except UnicodeDecodeError:
             raise SourceError("the file says it is UTF-16 but is not readable as UTF-16") from None
     if b"\x00" in raw:
-        at = raw.index(b"\x00")
         raise SourceError(
-            f"line {raw[:at].count(b'\n') + 1}: this is not a text file (it holds a NUL byte); "
+            "this is not a text file (it holds NUL bytes); "
             "upload the unit as plain text, the portal's JSON or training.gov.au's XML"
         )
     try:

@@ -122,7 +122,6 @@ class _Builder:
         self.first_where = None
         if code and title:
             self.unit.code, self.unit.title = code.strip().upper(), title.strip()
-            self.section = "preamble"
         self.awaiting_title_after = None
 
     # -- dispatch -------------------------------------------------------------------------
@@ -213,6 +212,11 @@ class _Builder:
             self.section = "preamble"
             if not self.unit.title:
                 self.awaiting_title_after = line.where
+            return
+        if self.given_code and self.given_title:
+            # The text has no header line of its own: it starts with the unit's content.
+            self.section = "preamble"
+            self._in_preamble(line)
             return
         if ELEMENT_RE.match(text) or CRITERION_RE.match(text):
             self._missing_header(line)

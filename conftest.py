@@ -1,0 +1,55 @@
+"""Personas shared by every test. Each stands for one role, as in the sector's own words."""
+
+import pytest
+from django.conf import settings
+
+from units.importing import parse_unit_source
+from units.services import import_unit
+
+SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
+FIXTURE_UNITS = settings.BASE_DIR / "fixtures" / "units"
+
+
+def make_user(username, role, **extra):
+    from assessor_portal.models import User
+
+    user = User.objects.create_user(
+        username=username, password=f"{username}-password-2026", role=role, **extra
+    )
+    user.raw_password = f"{username}-password-2026"
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    """Alice is RTO staff (admin): she loads units and builds assessment tools."""
+    return make_user(
+        "alice", "admin", first_name="Alice", last_name="Nguyen", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def bob(db):
+    """Bob is an assessor: he reads units and tools and judges students' work."""
+    return make_user("bob", "assessor", first_name="Bob", last_name="Taylor")
+
+
+@pytest.fixture
+def charlie(db):
+    """Charlie is a student."""
+    return make_user("charlie", "student", first_name="Charlie", last_name="Wilson", student_id="S0001")
+
+
+@pytest.fixture
+def dana(db):
+    """Dana is another student, who must never see Charlie's work."""
+    return make_user("dana", "student", first_name="Dana", last_name="Lee", student_id="S0002")
+
+
+@pytest.fixture
+def seed_units(db):
+    """Both seed units, loaded from fixtures/ the way `make run` loads them."""
+    return {
+        path.stem.split("-")[0]: import_unit(parse_unit_source(path.read_bytes(), filename=path.name)).unit
+        for path in sorted(FIXTURE_UNITS.glob("*.json"))
+    }
