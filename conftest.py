@@ -10,6 +10,12 @@ SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
 FIXTURE_UNITS = settings.BASE_DIR / "fixtures" / "units"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords cheaply; the real hasher is PBKDF2 and slows every sign-in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role, **extra):
     from assessor_portal.models import User
 

@@ -189,3 +189,16 @@ def test_import_form_needs_a_file_or_text(client, alice):
     client.force_login(alice)
     html = client.post(reverse("units:unit_import"), {"text": "  "}).content.decode()
     assert "Choose a unit file or paste the unit&#x27;s text." in html
+
+
+def test_unit_page_query_count_does_not_grow_with_criteria(client, charlie, django_assert_num_queries):
+    small = make_unit(code="TSTSML101", elements=3, criteria=5)
+    large = make_unit(code="TSTLRG101", elements=10, criteria=15)
+    client.force_login(charlie)
+    client.get(small.get_absolute_url())
+    with django_assert_num_queries(6):  # session, user, unit, elements, criteria, requirement items
+        small_page = client.get(small.get_absolute_url())
+    with django_assert_num_queries(6):
+        large_page = client.get(large.get_absolute_url())
+    assert small_page.content.decode().count('class="pc-number"') == 15
+    assert large_page.content.decode().count('class="pc-number"') == 150
