@@ -21,6 +21,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("units/", include("units.urls")),
+    path("", include("units.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,6 +6,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
+from .models import AssessmentTool, Task, Unit
+
 
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label="Search by code or title", required=False, max_length=100)
@@ -108,3 +110,77 @@ class UnitImportConfirmForm(OverridesMixin, forms.Form):
 
     def submitted_source(self):
         return self.cleaned_data["source"], self.cleaned_data["filename"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ToolForm(forms.ModelForm):
+    """A tool's details; the unit is chosen only when the tool is created."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(status=Unit.Status.CURRENT).order_by("code"),
+        help_text="Only current releases are offered: a tool is written against one release.",
+    )
+
+    class Meta:
+        model = AssessmentTool
+        fields = ["unit", "issue_date", "purpose", "target_group", "evidence_required"]
+        widgets = {
+            "issue_date": DateInput(),
+            "target_group": forms.Textarea(attrs={"rows": 3}),
+            "evidence_required": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["unit"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save tool"))
+
+    def tool_fields(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "unit"}
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "title",
+            "type",
+            "due_date",
+            "due_days_after_enrolment",
+            "max_attempts",
+            "instructions",
+            "satisfactory_standard",
+            "assessor_guidance",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "instructions": forms.Textarea(attrs={"rows": 6}),
+            "satisfactory_standard": forms.Textarea(attrs={"rows": 4}),
+            "assessor_guidance": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "due_date": "A fixed date, or leave empty and give days after enrolment.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save task"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_date") and cleaned.get("due_days_after_enrolment") is not None:
+            raise forms.ValidationError("Give a due date or a number of days after enrolment, not both.")
+        return cleaned
+
+    def _post_clean(self):
+        # The service fills in the tool and number and validates the whole row.
+        pass

@@ -1,16 +1,40 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
+from .forms import TaskForm, ToolForm, UnitImportConfirmForm, UnitImportForm, UnitSearchForm
 from .importing import parse_unit_source
-from .models import Element, PerformanceCriterion, Unit
-from .permissions import can_import_units, get_unit_for
-from .services import UnitImportError, import_unit
+from .matrix import build_matrix, checklist_criteria, get_matrix_row
+from .models import AssessmentTool, Element, PerformanceCriterion, Task, Unit
+from .permissions import (
+    can_author_tools,
+    can_import_units,
+    can_view_full_tool,
+    get_task_for,
+    get_tool_for,
+    get_unit_for,
+)
+from .services import (
+    ToolError,
+    UnitImportError,
+    add_task,
+    create_tool,
+    delete_task,
+    import_unit,
+    move_task,
+    new_tool_version,
+    publish_tool,
+    retire_tool,
+    toggle_mapping,
+    update_task,
+    update_tool,
+)
 
 UNITS_PER_PAGE = 20
 
@@ -92,3 +116,240 @@ def _preview(request, data, filename, overrides):
             "confirm_form": UnitImportConfirmForm.carrying(data, filename, overrides),
         },
     )
+
+
+# -- assessment tools ---------------------------------------------------------------------
+
+
+@login_required
+def tool_list(request):
+    if not can_view_full_tool(request.user):
+        raise Http404
+    tools = AssessmentTool.objects.select_related("unit").annotate(task_count=Count("tasks"))
+    return render(
+        request,
+        "units/tool_list.html",
+        {
+            "tools": tools.order_by("unit__code", "-version_major", "-version_minor"),
+            "can_author": can_author_tools(request.user),
+        },
+    )
+
+
+@login_required
+def tool_create(request):
+    if not can_author_tools(request.user):
+        raise PermissionDenied
+    form = ToolForm(request.POST or None, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        tool = create_tool(form.cleaned_data["unit"], by=request.user, **form.tool_fields())
+        messages.success(request, f"Draft version {tool.version} created. Add its tasks next.")
+        return redirect(tool)
+    return render(request, "units/tool_form.html", {"form": form})
+
+
+@login_required
+def tool_detail(request, pk):
+    tool = get_tool_for(request.user, pk)
+    matrix = build_matrix(tool)
+    return render(
+        request,
+        "units/tool_detail.html",
+        {
+            "tool": tool,
+            "matrix": matrix,
+            "can_edit": can_author_tools(request.user) and tool.is_draft,
+            "can_author": can_author_tools(request.user),
+        },
+    )
+
+
+@login_required
+def tool_edit(request, pk):
+    tool = get_tool_for(request.user, pk)
+    if not can_author_tools(request.user):
+        raise PermissionDenied
+    form = ToolForm(request.POST or None, instance=AssessmentTool.objects.get(pk=tool.pk))
+    if request.method == "POST" and form.is_valid():
+        return _tool_change(request, tool, update_tool, "Tool details saved.", **form.tool_fields())
+    return _refuse_published(request, tool) or render(
+        request, "units/tool_form.html", {"form": form, "tool": tool}
+    )
+
+
+@login_required
+def task_create(request, pk):
+    tool = get_tool_for(request.user, pk)
+    if not can_author_tools(request.user):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _tool_change(request, tool, add_task, "Task added.", **form.cleaned_data)
+    return _refuse_published(request, tool) or render(
+        request, "units/task_form.html", {"form": form, "tool": tool}
+    )
+
+
+@login_required
+def task_edit(request, pk, task_pk):
+    task = get_task_for(request.user, pk, task_pk)
+    if not can_author_tools(request.user):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk))
+    if request.method == "POST" and form.is_valid():
+        return _tool_change(request, task, update_task, "Task saved.", **form.cleaned_data)
+    return _refuse_published(request, task.tool) or render(
+        request, "units/task_form.html", {"form": form, "tool": task.tool, "task": task}
+    )
+
+
+@require_POST
+@login_required
+def task_delete(request, pk, task_pk):
+    task = get_task_for(request.user, pk, task_pk)
+    return _tool_change(
+        request, task, delete_task, f"Task {task.number} removed; the tasks after it were renumbered."
+    )
+
+
+@require_POST
+@login_required
+def task_move(request, pk, task_pk):
+    task = get_task_for(request.user, pk, task_pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    return _tool_change(request, task, move_task, "Tasks reordered.", offset=offset)
+
+
+@require_POST
+@login_required
+def tool_publish(request, pk):
+    tool = get_tool_for(request.user, pk)
+    return _tool_change(request, tool, publish_tool, "Published. The tool is now read-only.")
+
+
+@require_POST
+@login_required
+def tool_new_version(request, pk):
+    tool = get_tool_for(request.user, pk)
+    try:
+        draft = new_tool_version(tool, by=request.user)
+    except ToolError as error:
+        messages.error(request, str(error))
+        return redirect(tool)
+    messages.success(
+        request,
+        f"Draft version {draft.version} made from version {tool.version}, with every task and mapping.",
+    )
+    return redirect(draft)
+
+
+@require_POST
+@login_required
+def tool_retire(request, pk):
+    tool = get_tool_for(request.user, pk)
+    return _tool_change(request, tool, retire_tool, "Retired. It stays readable for past enrolments.")
+
+
+@login_required
+def tool_matrix(request, pk):
+    tool = get_tool_for(request.user, pk)
+    return render(request, "units/tool_matrix.html", _matrix_context(request, tool))
+
+
+@require_POST
+@login_required
+def tool_matrix_toggle(request, pk):
+    tool = get_tool_for(request.user, pk)
+    task_pk, _, row_key = request.POST.get("cell", "").partition(" ")
+    task = get_object_or_404(Task, pk=task_pk if task_pk.isdigit() else None, tool=tool)
+    row = get_matrix_row(tool, row_key)
+    try:
+        toggle_mapping(task, row, by=request.user)
+    except ToolError as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=409)
+        messages.error(request, str(error))
+    if request.htmx:
+        context = _matrix_context(request, tool)
+        context["row"] = next(r for r in context["matrix"].rows if r.key == row_key)
+        return render(request, "units/tool_matrix.html#toggled", context)
+    return redirect(f"{reverse('units:tool_matrix', args=[tool.pk])}#row-{row_key}")
+
+
+def _matrix_context(request, tool):
+    return {
+        "tool": tool,
+        "matrix": build_matrix(tool),
+        "can_edit": can_author_tools(request.user) and tool.is_draft,
+    }
+
+
+@login_required
+def tool_resource(request, pk):
+    tool = get_tool_for(request.user, pk)
+    return render(request, "units/tool_resource.html", _resource_context(tool, student_view=False))
+
+
+@login_required
+def tool_resource_student(request, pk):
+    tool = get_tool_for(request.user, pk, student_view=True)
+    return render(request, "units/tool_resource.html", _resource_context(tool, student_view=True))
+
+
+def _resource_context(tool, *, student_view):
+    elements = Element.objects.filter(unit=tool.unit_id).prefetch_related(
+        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
+    )
+    tasks = tool.tasks.order_by("number").prefetch_related(
+        Prefetch(
+            "criteria",
+            queryset=PerformanceCriterion.objects.select_related("element").order_by(
+                "element__number", "number"
+            ),
+        )
+    )
+    return {
+        "tool": tool,
+        "unit": tool.unit,
+        "elements": elements,
+        "requirement_lists": tool.unit.requirement_lists(),
+        "tasks": tasks,
+        "matrix": build_matrix(tool),
+        "student_view": student_view,
+    }
+
+
+@login_required
+def task_checklist(request, pk, task_pk):
+    task = get_task_for(request.user, pk, task_pk)
+    if not task.is_observation:
+        raise Http404
+    return render(
+        request,
+        "units/task_checklist.html",
+        {"task": task, "tool": task.tool, "unit": task.tool.unit, "criteria": checklist_criteria(task)},
+    )
+
+
+def _tool_change(request, target, service, success, **fields):
+    """Run one tool service; a refusal becomes a message, and the user goes back to the tool."""
+    tool = target if isinstance(target, AssessmentTool) else target.tool
+    try:
+        service(target, by=request.user, **fields)
+    except ToolError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(tool)
+
+
+def _refuse_published(request, tool):
+    if tool.is_draft:
+        return None
+    messages.error(
+        request,
+        f"Version {tool.version} is {tool.get_status_display().lower()} and cannot be changed. Make a new version to change it.",
+    )
+    return redirect(tool)

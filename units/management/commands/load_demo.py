@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from units.importing import parse_unit_source
+from units.demo import load_demo_tool
 from units.services import import_unit
 
 # Demo sign-ins for a developer's machine; `make run` prints them. Never used in production.
@@ -16,19 +17,24 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo units from fixtures/units and the demo users. Safe to run again."
+    help = "Load the demo units, users and published assessment tools from fixtures/. Safe to run again."
 
     def handle(self, *args, **options):
         for path in sorted((settings.BASE_DIR / "fixtures" / "units").glob("*.json")):
             parsed = parse_unit_source(path.read_bytes(), filename=path.name)
             outcome = import_unit(parsed)
             self.stdout.write(f"{path.name}: {outcome.message}")
-        self._users()
+        admin = self._users()
+        for path in sorted((settings.BASE_DIR / "fixtures" / "tools").glob("*.json")):
+            tool, created = load_demo_tool(path, by=admin)
+            state = "created and published" if created else "already there"
+            self.stdout.write(f"{path.name}: {tool} {state}")
+        self.stdout.write(self.signins)
 
     @transaction.atomic
     def _users(self):
         User = get_user_model()
-        self.stdout.write("\nDemo sign-ins (http://127.0.0.1:8000/):")
+        lines = ["", "Demo sign-ins (http://127.0.0.1:8000/):"]
         for username, password, role, first, last, student_id in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -45,4 +51,6 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            self.stdout.write(f"  {role:<9} {username:<9} {password}")
+            lines.append(f"  {role:<9} {username:<9} {password}")
+        self.signins = "\n".join(lines)
+        return User.objects.get(username="admin")
