@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from units.importing import parse_unit_source
 from units.demo import load_demo_tool
+from units.importing import parse_unit_source
 from units.services import import_unit
 
 # Demo sign-ins for a developer's machine; `make run` prints them. Never used in production.
