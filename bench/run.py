@@ -27,7 +27,7 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        failures = bench_unit_page() + bench_import()
+        failures = bench_unit_page() + bench_import() + bench_matrix()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     if failures:
@@ -93,6 +93,58 @@ def bench_import():
     if len(small_queries) != len(large_queries):
         return [f"import queries grow with criteria ({len(small_queries)} vs {len(large_queries)})"]
     return []
+
+
+def bench_matrix():
+    from assessor_portal.models import User
+    from units.matrix import get_matrix_row
+    from units.models import PerformanceCriterion
+    from units.services import add_task, create_tool, toggle_mapping
+    from units.tests.factories import make_unit
+
+    admin = User.objects.create_user("bench-admin", role="admin")
+    client = Client()
+    client.force_login(admin)
+    counts, times, toggles = {}, {}, {}
+    for label, (elements, criteria, task_count) in {
+        "3 tasks x 15 PCs": (3, 5, 3),
+        "12 tasks x 150 PCs": (10, 15, 12),
+    }.items():
+        unit = make_unit(code=f"MATRIX{elements:02d}{criteria:02d}1", elements=elements, criteria=criteria)
+        tool = create_tool(unit, by=admin)
+        pcs = list(PerformanceCriterion.objects.filter(element__unit=unit))
+        for n in range(task_count):
+            task = add_task(tool, by=admin, title=f"Task {n + 1}", type="project")
+            for pc in pcs[n::task_count]:
+                toggle_mapping(task, pc, by=admin)
+        url = f"/tools/{tool.pk}/matrix/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[label] = len(queries)
+        times[label] = best_of(lambda url=url: client.get(url))
+        row = get_matrix_row(tool, f"pc-{pcs[0].pk}")
+        with CaptureQueriesContext(connection) as toggle_queries:
+            toggle_mapping(task, row, by=admin)
+        # BEGIN and COMMIT frame every transaction; the toggle's own work is what is counted.
+        toggles[label] = sum(
+            q["sql"] not in {"BEGIN", "COMMIT"} and "SAVEPOINT" not in q["sql"] for q in toggle_queries
+        )
+    print("Assessment matrix page (GET /tools/<pk>/matrix/):")
+    for label in counts:
+        print(
+            f"  {label:<19} {counts[label]:>3} queries  {times[label] * 1000:7.1f} ms  toggle: {toggles[label]} queries"
+        )
+    small, large = counts
+    print(
+        f"  time ratio large / small: {times[large] / times[small]:.2f} (cells ratio {12 * 157 / (3 * 22):.0f})"
+    )
+    failures = []
+    if counts[small] != counts[large]:
+        failures.append(f"matrix page queries grow with rows and tasks ({counts})")
+    if max(toggles.values()) > 4:
+        failures.append(f"a toggle costs more than 4 queries ({toggles})")
+    return failures
 
 
 def best_of(action, repeats=REPEATS):

@@ -261,7 +261,9 @@ def tool_matrix(request, pk):
 def tool_matrix_toggle(request, pk):
     tool = get_tool_for(request.user, pk)
     task_pk, _, row_key = request.POST.get("cell", "").partition(" ")
-    task = get_object_or_404(Task, pk=task_pk if task_pk.isdigit() else None, tool=tool)
+    task = get_object_or_404(
+        Task.objects.select_related("tool"), pk=task_pk if task_pk.isdigit() else None, tool=tool
+    )
     row = get_matrix_row(tool, row_key)
     try:
         toggle_mapping(task, row, by=request.user)
