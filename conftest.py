@@ -59,3 +59,9 @@ def seed_units(db):
         path.stem.split("-")[0]: import_unit(parse_unit_source(path.read_bytes(), filename=path.name)).unit
         for path in sorted(FIXTURE_UNITS.glob("*.json"))
     }
+
+
+@pytest.fixture
+def erin(db):
+    """Erin is an assessor of other cohorts: she must not see Bob's students' work."""
+    return make_user("erin", "assessor", first_name="Erin", last_name="Park")

@@ -15,6 +15,9 @@ class User(AbstractUser):
     student_id = models.CharField(
         "student ID", max_length=30, blank=True, help_text="The RTO's own student number."
     )
+    usi = models.CharField(
+        "USI", max_length=10, blank=True, help_text="The national Unique Student Identifier (10 characters)."
+    )
 
     class Meta:
         constraints = [
@@ -24,6 +27,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["student_id"], condition=~Q(student_id=""), name="user_unique_student_id"
             ),
+            models.UniqueConstraint(fields=["usi"], condition=~Q(usi=""), name="user_unique_usi"),
         ]
 
     def __str__(self):

@@ -118,8 +118,23 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic_bootstrap.BASE_DIR),
 ]
+# Evidence files: local MEDIA_ROOT by default; any S3-compatible store by setting the bucket.
+# Either way files are private: MEDIA_URL is never routed, downloads go through a checked view.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND",
@@ -131,6 +146,10 @@ STORAGES = {
 }
 # Uploaded evidence is private: it lives outside STATIC_ROOT and is never given a public URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/private-media-not-served/"
+EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Uploads larger than this go to a temporary file, not memory, as they stream in.
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

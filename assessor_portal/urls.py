@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evidence.views import student as student_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.admin_home, name="admin_home"),
     path("assessor/", views.assessor_home, name="assessor_home"),
-    path("student/", views.student_home, name="student_home"),
+    path("student/", student_views.student_home, name="student_home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -22,5 +24,16 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("units.urls")),
+    path("", include("evidence.urls")),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("django-admin/", admin.site.urls),
 ]

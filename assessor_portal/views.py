@@ -31,10 +31,3 @@ def assessor_home(request):
     if not request.user.is_assessor:
         return redirect("home")
     return render(request, "home_assessor.html")
-
-
-@login_required
-def student_home(request):
-    if not request.user.is_student:
-        return redirect("home")
-    return render(request, "home_student.html")

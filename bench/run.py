@@ -27,7 +27,7 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        failures = bench_unit_page() + bench_import() + bench_matrix()
+        failures = bench_unit_page() + bench_import() + bench_matrix() + bench_student_home()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     if failures:
@@ -145,6 +145,56 @@ def bench_matrix():
     if max(toggles.values()) > 4:
         failures.append(f"a toggle costs more than 4 queries ({toggles})")
     return failures
+
+
+def bench_student_home():
+    import datetime
+
+    from assessor_portal.models import User
+    from evidence.models import Enrolment
+    from units.models import RequirementItem
+    from units.services import add_task, create_tool, publish_tool, toggle_mapping
+    from units.tests.factories import make_unit
+
+    admin = User.objects.get(username="bench-admin")
+    student = User.objects.create_user(
+        "bench-student", role="student", first_name="Bench", last_name="Student"
+    )
+
+    def enrol(count, start):
+        for n in range(start, start + count):
+            unit = make_unit(code=f"HOMEUN{n:03d}", elements=2, criteria=3)
+            tool = create_tool(unit, by=admin)
+            for t in range(5):
+                task = add_task(tool, by=admin, title=f"Task {t + 1}", type="project")
+            for element in unit.elements.all():
+                for pc in element.criteria.all():
+                    toggle_mapping(task, pc, by=admin)
+            for item in RequirementItem.objects.filter(unit=unit, children__isnull=True):
+                toggle_mapping(task, item, by=admin)
+            Enrolment.objects.create(
+                student=student, tool=publish_tool(tool, by=admin), enrolled_on=datetime.date.today()
+            )
+
+    client = Client()
+    client.force_login(student)
+    counts, times = {}, {}
+    for label, (count, start) in {"1 unit x 5 tasks": (1, 0), "10 units x 5 tasks": (9, 1)}.items():
+        enrol(count, start)
+        client.get("/student/")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/student/")
+        assert response.status_code == 200
+        counts[label] = len(queries)
+        times[label] = best_of(lambda: client.get("/student/"))
+    print("Student home (GET /student/):")
+    for label in counts:
+        print(f"  {label:<19} {counts[label]:>3} queries  {times[label] * 1000:7.1f} ms")
+    small, large = counts
+    print(f"  time ratio 10 units / 1 unit: {times[large] / times[small]:.2f}")
+    if counts[small] != counts[large]:
+        return [f"student home queries grow with units ({counts})"]
+    return []
 
 
 def best_of(action, repeats=REPEATS):

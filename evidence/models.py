@@ -1,1 +1,171 @@
-"""A student's attempts, evidence, judgements and records (filled by the student issue)."""
+"""A student's enrolments, attempts, evidence and declarations."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Cohort(models.Model):
+    """A class of students taught and assessed together, with its assessors."""
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=40, unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessed_cohorts",
+        limit_choices_to={"role": "assessor"},
+    )
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohorts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="cohort_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:cohort_detail", args=[self.pk])
+
+
+class Enrolment(models.Model):
+    """A student enrolled in a unit through one published assessment tool."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="enrolments")
+    tool = models.ForeignKey("units.AssessmentTool", models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(Cohort, models.PROTECT, null=True, blank=True, related_name="enrolments")
+    enrolled_on = models.DateField()
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tool__unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "tool"], name="enrolment_unique_student_tool"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} in {self.tool.unit.code}"
+
+
+class Attempt(models.Model):
+    """One submission of a task by a student; frozen once submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        BEING_ASSESSED = "assessing", "Being assessed"
+        SATISFACTORY = "S", "Satisfactory"
+        NOT_SATISFACTORY = "NS", "Not satisfactory"
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="attempts")
+    task = models.ForeignKey("units.Task", models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # Bumped by every change, so a stale tab's form can be recognised and refused.
+    revision = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    resubmit_by = models.DateField(null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    feedback_released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["enrolment", "task__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "task", "number"], name="attempt_unique_number"),
+            models.UniqueConstraint(
+                fields=["enrolment", "task"], condition=Q(status="draft"), name="attempt_one_open_draft"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_from_1"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="attempt_submitted_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} — attempt {self.number} by {self.enrolment.student}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:task_detail", args=[self.enrolment_id, self.task_id])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+
+def evidence_upload_to(instance, filename):
+    """Store each file under a random name; the original name is kept in the row for display."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.attempt.enrolment_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceItem(models.Model):
+    """A file, written answer or link a student offers as evidence, linked to criteria."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        TEXT = "text", "Written answer"
+        LINK = "link", "Link"
+
+    attempt = models.ForeignKey(Attempt, models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=4, choices=Kind)
+    title = models.CharField(max_length=255, help_text="The file's original name, or the answer's heading.")
+    file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    text = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    criteria = models.ManyToManyField("units.PerformanceCriterion", blank=True, related_name="evidence")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempt", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="file") & ~Q(file="") & ~Q(sha256=""))
+                | (Q(kind="text") & ~Q(text=""))
+                | (Q(kind="link") & ~Q(url="")),
+                name="evidence_has_its_content",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("evidence:evidence_download", args=[self.pk])
+
+
+class Declaration(models.Model):
+    """The student's signed own-work declaration for an attempt: who, when and from where."""
+
+    WORDING = "I declare that the assessment tasks submitted for this unit are my own work."
+
+    attempt = models.OneToOneField(Attempt, models.PROTECT, related_name="declaration")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    wording = models.TextField(default=WORDING)
+    typed_name = models.CharField(max_length=200)
+    signature = models.FileField(upload_to="signatures/", blank=True)
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return f"Declaration by {self.typed_name} for {self.attempt}"

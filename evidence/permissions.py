@@ -1,0 +1,76 @@
+"""Who may see and change which enrolment, attempt and piece of evidence.
+
+A student sees only their own work; an assessor only the work of cohorts they assess; RTO
+admins see everything. Fetchers answer 404 to strangers, so they cannot learn what exists.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Attempt, Cohort, Enrolment, EvidenceItem
+
+
+def can_manage_cohorts(user):
+    """Let only RTO admins create cohorts, add students and enrol them."""
+    return user.is_authenticated and user.is_rto_admin
+
+
+def can_view_enrolment(user, enrolment):
+    """Let the student, the cohort's assessors and admins see an enrolment's work."""
+    if not user.is_authenticated:
+        return False
+    if user.is_rto_admin or enrolment.student_id == user.pk:
+        return True
+    return (
+        user.is_assessor
+        and enrolment.cohort_id is not None
+        and enrolment.cohort.assessors.filter(pk=user.pk).exists()
+    )
+
+
+def can_work_on_enrolment(user, enrolment):
+    """Let only the enrolled student add evidence and submit."""
+    return user.is_authenticated and enrolment.student_id == user.pk
+
+
+def get_cohort_for(user, pk):
+    """Fetch a cohort an admin manages, or 404."""
+    if not can_manage_cohorts(user):
+        raise Http404
+    return get_object_or_404(Cohort, pk=pk)
+
+
+def get_enrolment_for(user, pk):
+    """Fetch an enrolment the user may see, or 404."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("tool__unit", "cohort", "student"), pk=pk)
+    if not can_view_enrolment(user, enrolment):
+        raise Http404
+    return enrolment
+
+
+def get_own_enrolment(user, pk):
+    """Fetch the signed-in student's own enrolment, or 404 for anyone else."""
+    enrolment = get_enrolment_for(user, pk)
+    if not can_work_on_enrolment(user, enrolment):
+        raise Http404
+    return enrolment
+
+
+def get_attempt_for(user, pk):
+    """Fetch an attempt the user may see, or 404."""
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("enrolment__cohort", "enrolment__tool__unit", "task"), pk=pk
+    )
+    if not can_view_enrolment(user, attempt.enrolment):
+        raise Http404
+    return attempt
+
+
+def get_evidence_for(user, pk):
+    """Fetch a piece of evidence the user may see, or 404."""
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("attempt__enrolment__cohort", "attempt__task"), pk=pk
+    )
+    if not can_view_enrolment(user, item.attempt.enrolment):
+        raise Http404
+    return item

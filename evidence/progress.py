@@ -1,0 +1,92 @@
+"""What a student sees of their units: each task's due date, status and released feedback."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from units.models import Task
+
+from .models import Attempt, Enrolment, EvidenceItem
+
+
+@dataclass
+class TaskProgress:
+    task: Task
+    attempt: Attempt | None
+    due: datetime.date | None
+    overdue: bool
+
+    @property
+    def status(self):
+        if self.attempt is None:
+            return "Not started"
+        label = self.attempt.get_status_display()
+        if self.attempt.number > 1:
+            label += f" (attempt {self.attempt.number})"
+        if self.attempt.status == Attempt.Status.NOT_SATISFACTORY and self.attempt.resubmit_by:
+            label += f" — resubmit by {self.attempt.resubmit_by:%d/%m/%Y}"
+        return label
+
+    @property
+    def status_key(self):
+        return self.attempt.status if self.attempt else "new"
+
+    @property
+    def feedback(self):
+        if self.attempt and self.attempt.feedback_released_at:
+            return self.attempt.feedback
+        return ""
+
+
+@dataclass
+class UnitProgress:
+    enrolment: Enrolment
+    tasks: list
+
+
+def due_date(task, enrolment):
+    if task.due_date:
+        return task.due_date
+    if task.due_days_after_enrolment is not None:
+        return enrolment.enrolled_on + datetime.timedelta(days=task.due_days_after_enrolment)
+    return None
+
+
+def task_progress(task, enrolment, attempt, today=None):
+    today = today or timezone.localdate()
+    due = due_date(task, enrolment)
+    open_work = attempt is None or attempt.is_draft
+    return TaskProgress(task, attempt, due, overdue=bool(due and due < today and open_work))
+
+
+def student_progress(student, today=None):
+    """Return the student's units with every task's progress, in three queries however many."""
+    enrolments = list(Enrolment.objects.filter(student=student).select_related("tool__unit"))
+    tasks = Task.objects.filter(tool__in=[e.tool_id for e in enrolments]).order_by("tool_id", "number")
+    latest = {}
+    for attempt in Attempt.objects.filter(enrolment__in=enrolments).order_by("number"):
+        latest[(attempt.enrolment_id, attempt.task_id)] = attempt
+    by_tool = {}
+    for task in tasks:
+        by_tool.setdefault(task.tool_id, []).append(task)
+    return [
+        UnitProgress(
+            enrolment,
+            [
+                task_progress(task, enrolment, latest.get((enrolment.pk, task.pk)), today)
+                for task in by_tool.get(enrolment.tool_id, [])
+            ],
+        )
+        for enrolment in sorted(enrolments, key=lambda e: e.tool.unit.code)
+    ]
+
+
+def evidence_by_criterion(enrolment):
+    """Map each performance criterion's pk to the evidence the student linked to it."""
+    offered = {}
+    items = EvidenceItem.objects.filter(attempt__enrolment=enrolment).prefetch_related("criteria")
+    for item in items.select_related("attempt__task"):
+        for criterion in item.criteria.all():
+            offered.setdefault(criterion.pk, []).append(item)
+    return offered

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from .views import cohorts, student
+
+app_name = "evidence"
+urlpatterns = [
+    # RTO admins: cohorts, students and enrolments
+    path("cohorts/", cohorts.cohort_list, name="cohort_list"),
+    path("cohorts/new/", cohorts.cohort_create, name="cohort_create"),
+    path("cohorts/<int:pk>/", cohorts.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/edit/", cohorts.cohort_edit, name="cohort_edit"),
+    path("cohorts/<int:pk>/students/add/", cohorts.cohort_student_add, name="cohort_student_add"),
+    path("cohorts/<int:pk>/students/import/", cohorts.cohort_students_import, name="cohort_students_import"),
+    path(
+        "cohorts/<int:pk>/students/import/confirm/",
+        cohorts.cohort_students_import_confirm,
+        name="cohort_students_import_confirm",
+    ),
+    path("cohorts/<int:pk>/enrol/", cohorts.cohort_enrol, name="cohort_enrol"),
+    # Students: their tasks, evidence and submissions; assessors and admins read them
+    path("enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/", student.task_detail, name="task_detail"),
+    path(
+        "enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/files/",
+        student.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/answers/",
+        student.evidence_text_add,
+        name="evidence_text_add",
+    ),
+    path(
+        "enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/links/",
+        student.evidence_link_add,
+        name="evidence_link_add",
+    ),
+    path(
+        "enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/submit/",
+        student.attempt_submit,
+        name="attempt_submit",
+    ),
+    path("enrolments/<int:enrolment_pk>/evidence-guide/", student.evidence_guide, name="evidence_guide"),
+    path("evidence/<int:pk>/criteria/", student.evidence_criteria, name="evidence_criteria"),
+    path("evidence/<int:pk>/remove/", student.evidence_remove, name="evidence_remove"),
+    path("evidence/<int:pk>/download/", student.evidence_download, name="evidence_download"),
+    path("attempts/<int:pk>/", student.attempt_review, name="attempt_review"),
+]

@@ -1,0 +1,287 @@
+"""The student's pages (home, task, evidence guide) and the read-only views of their work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from evidence.forms.attempts import CriteriaForm, DeclarationForm, LinkEvidenceForm, TextEvidenceForm
+from evidence.models import Attempt, EvidenceItem
+from evidence.permissions import (
+    can_work_on_enrolment,
+    get_attempt_for,
+    get_enrolment_for,
+    get_evidence_for,
+    get_own_enrolment,
+)
+from evidence.progress import evidence_by_criterion, student_progress, task_progress
+from evidence.services.attempts import (
+    AttemptError,
+    add_file_evidence,
+    add_link_evidence,
+    add_text_evidence,
+    link_criteria,
+    open_attempt,
+    remove_evidence,
+    submit_attempt,
+)
+from evidence.uploads import UploadRefused, max_upload_bytes
+from units.matrix import checklist_criteria
+from units.models import Element, PerformanceCriterion, Task
+
+
+@require_safe
+@login_required
+def student_home(request):
+    if not request.user.is_student:
+        return redirect("home")
+    return render(request, "evidence/student_home.html", {"units": student_progress(request.user)})
+
+
+@require_safe
+@login_required
+def task_detail(request, enrolment_pk, task_pk):
+    enrolment, task = _enrolment_task(request, enrolment_pk, task_pk)
+    attempt = _current_attempt(request, enrolment, task)
+    context = _task_context(request, enrolment, task, attempt)
+    if request.htmx:
+        return render(request, "evidence/task_detail.html#attempt_panel", context)
+    return render(request, "evidence/task_detail.html", context)
+
+
+@require_POST
+@login_required
+def evidence_upload(request, enrolment_pk, task_pk):
+    enrolment, task = _own_enrolment_task(request, enrolment_pk, task_pk)
+    results = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            attempt = open_attempt(enrolment, task, by=request.user)
+            item, checked = add_file_evidence(attempt, upload, by=request.user)
+        except (UploadRefused, AttemptError) as error:
+            results.append({"ok": False, "name": upload.name, "message": str(error)})
+        else:
+            results.append(
+                {
+                    "ok": True,
+                    "name": item.title,
+                    "message": f"Uploaded “{item.title}” ({checked.type_label}).",
+                }
+            )
+    if not results:
+        results.append({"ok": False, "name": "", "message": "Choose at least one file to upload."})
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"results": results}, status=200 if all(r["ok"] for r in results) else 400)
+    for result in results:
+        (messages.success if result["ok"] else messages.error)(request, result["message"])
+    return redirect("evidence:task_detail", enrolment.pk, task.pk)
+
+
+@require_POST
+@login_required
+def evidence_text_add(request, enrolment_pk, task_pk):
+    return _add_evidence(request, enrolment_pk, task_pk, TextEvidenceForm, add_text_evidence, "text_form")
+
+
+@require_POST
+@login_required
+def evidence_link_add(request, enrolment_pk, task_pk):
+    return _add_evidence(request, enrolment_pk, task_pk, LinkEvidenceForm, add_link_evidence, "link_form")
+
+
+@require_POST
+@login_required
+def evidence_criteria(request, pk):
+    item = get_evidence_for(request.user, pk)
+    form = CriteriaForm(request.POST, criteria=_task_criteria(item.attempt.task))
+    try:
+        if not form.is_valid():
+            raise AttemptError("Choose criteria from the list.")
+        link_criteria(item, form.cleaned_data["criteria"], by=request.user)
+    except AttemptError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Criteria saved for “{item.title}”.")
+    return _back_to_task(request, item.attempt)
+
+
+@require_POST
+@login_required
+def evidence_remove(request, pk):
+    item = get_evidence_for(request.user, pk)
+    try:
+        remove_evidence(item, by=request.user)
+    except AttemptError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Removed “{item.title}”.")
+    return _back_to_task(request, item.attempt)
+
+
+@require_POST
+@login_required
+def attempt_submit(request, enrolment_pk, task_pk):
+    enrolment, task = _own_enrolment_task(request, enrolment_pk, task_pk)
+    attempt = _current_attempt(request, enrolment, task)
+    form = DeclarationForm(request.POST)
+    if form.is_valid() and attempt is not None:
+        try:
+            submit_attempt(
+                attempt,
+                by=request.user,
+                typed_name=form.cleaned_data["typed_name"],
+                revision=form.cleaned_data["revision"],
+                signature_png=form.signature_png(),
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except AttemptError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Attempt {attempt.number} submitted. It is now with your assessor.")
+            return redirect("evidence:task_detail", enrolment.pk, task.pk)
+    attempt = _current_attempt(request, enrolment, task)
+    return render(
+        request,
+        "evidence/task_detail.html",
+        _task_context(request, enrolment, task, attempt, declaration_form=form),
+    )
+
+
+@require_safe
+@login_required
+def evidence_download(request, pk):
+    item = get_evidence_for(request.user, pk)
+    if item.kind != EvidenceItem.Kind.FILE:
+        raise Http404
+    inline = item.content_type == "application/pdf" or item.content_type in {"image/jpeg", "image/png"}
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=not inline, filename=item.title, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+def evidence_guide(request, enrolment_pk):
+    enrolment = get_enrolment_for(request.user, enrolment_pk)
+    elements = Element.objects.filter(unit=enrolment.tool.unit_id).prefetch_related(
+        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
+    )
+    offered = evidence_by_criterion(enrolment)
+    rows = [
+        (element, [(pc, offered.get(pc.pk, [])) for pc in element.criteria.all()]) for element in elements
+    ]
+    return render(
+        request,
+        "evidence/evidence_guide.html",
+        {"enrolment": enrolment, "unit": enrolment.tool.unit, "rows": rows},
+    )
+
+
+@require_safe
+@login_required
+def attempt_review(request, pk):
+    attempt = get_attempt_for(request.user, pk)
+    items = list(attempt.evidence.prefetch_related("criteria"))
+    return render(
+        request,
+        "evidence/attempt_review.html",
+        {"attempt": attempt, "items": items, "duplicates": duplicate_owners(attempt, items)},
+    )
+
+
+def duplicate_owners(attempt, items):
+    """Map a file's SHA-256 to the other students who handed in the very same file."""
+    hashes = {item.sha256 for item in items if item.sha256}
+    owners = {}
+    others = (
+        EvidenceItem.objects.filter(sha256__in=hashes)
+        .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)
+        .select_related("attempt__enrolment__student")
+    )
+    for other in others:
+        owners.setdefault(other.sha256, set()).add(str(other.attempt.enrolment.student))
+    return {sha: sorted(names) for sha, names in owners.items()}
+
+
+def _enrolment_task(request, enrolment_pk, task_pk):
+    enrolment = get_enrolment_for(request.user, enrolment_pk)
+    return enrolment, get_object_or_404(Task, pk=task_pk, tool_id=enrolment.tool_id)
+
+
+def _own_enrolment_task(request, enrolment_pk, task_pk):
+    enrolment = get_own_enrolment(request.user, enrolment_pk)
+    return enrolment, get_object_or_404(Task, pk=task_pk, tool_id=enrolment.tool_id)
+
+
+def _current_attempt(request, enrolment, task):
+    """The student's open draft (opened if the rules allow), else the latest attempt."""
+    if can_work_on_enrolment(request.user, enrolment):
+        try:
+            return open_attempt(enrolment, task, by=request.user)
+        except AttemptError:
+            pass
+    return Attempt.objects.filter(enrolment=enrolment, task=task).order_by("-number").first()
+
+
+def _task_criteria(task):
+    criteria = checklist_criteria(task)
+    return criteria or list(
+        PerformanceCriterion.objects.filter(element__unit_id=task.tool.unit_id)
+        .select_related("element")
+        .order_by("element__number", "number")
+    )
+
+
+def _task_context(request, enrolment, task, attempt, **forms):
+    is_student = can_work_on_enrolment(request.user, enrolment)
+    editable = is_student and attempt is not None and attempt.is_draft
+    criteria = _task_criteria(task)
+    items = list(attempt.evidence.prefetch_related("criteria")) if attempt else []
+    return {
+        "enrolment": enrolment,
+        "unit": enrolment.tool.unit,
+        "task": task,
+        "attempt": attempt,
+        "progress": task_progress(task, enrolment, attempt),
+        "editable": editable,
+        "items": [
+            (
+                item,
+                CriteriaForm(initial={"criteria": [pc.pk for pc in item.criteria.all()]}, criteria=criteria),
+            )
+            for item in items
+        ],
+        "text_form": forms.get("text_form") or TextEvidenceForm(),
+        "link_form": forms.get("link_form") or LinkEvidenceForm(),
+        "declaration_form": forms.get("declaration_form")
+        or DeclarationForm(initial={"revision": attempt.revision if attempt else 0}),
+        "max_upload_mb": max_upload_bytes() // (1024 * 1024),
+        "declaration": getattr(attempt, "declaration", None) if attempt and not attempt.is_draft else None,
+    }
+
+
+def _add_evidence(request, enrolment_pk, task_pk, form_class, service, form_name):
+    enrolment, task = _own_enrolment_task(request, enrolment_pk, task_pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            attempt = open_attempt(enrolment, task, by=request.user)
+            service(attempt, by=request.user, **form.cleaned_data)
+        except AttemptError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Added to your evidence.")
+            return redirect("evidence:task_detail", enrolment.pk, task.pk)
+    attempt = _current_attempt(request, enrolment, task)
+    context = _task_context(request, enrolment, task, attempt, **{form_name: form})
+    return render(request, "evidence/task_detail.html", context, status=400)
+
+
+def _back_to_task(request, attempt):
+    return redirect("evidence:task_detail", attempt.enrolment_id, attempt.task_id)
