@@ -34,11 +34,10 @@ def can_view_full_tool(user):
 
 
 def can_view_student_tool(user, tool):
-    """Let a student read the student-facing tool only when enrolled in it.
-
-    Enrolments arrive with the evidence app; until then only staff see a tool.
-    """
-    return can_view_full_tool(user)
+    """Let staff read any tool, and a student the student-facing tool they are enrolled in."""
+    if can_view_full_tool(user):
+        return True
+    return user.is_authenticated and tool.enrolments.filter(student=user).exists()
 
 
 def get_tool_for(user, pk, *, student_view=False):

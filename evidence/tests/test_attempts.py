@@ -305,3 +305,14 @@ def test_student_home_query_count_does_not_grow_with_units(client, charlie, alic
         ten = client.get(reverse("student_home")).content.decode()
     assert one.count("Not started") == 5
     assert ten.count("Not started") == 50
+
+
+def test_enrolled_student_reads_the_student_view_of_the_tool_only(client, charlie, dana, enrolment):
+    tool = enrolment.tool
+    client.force_login(charlie)
+    student_view = client.get(reverse("units:tool_resource_student", args=[tool.pk]))
+    assert "Evidence portfolio: maintaining customer relationships" in student_view.content.decode()
+    assert tool.tasks.get().assessor_guidance not in student_view.content.decode()
+    assert client.get(reverse("units:tool_resource", args=[tool.pk])).status_code == 404
+    client.force_login(dana)
+    assert client.get(reverse("units:tool_resource_student", args=[tool.pk])).status_code == 404
