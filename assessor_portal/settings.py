@@ -173,6 +173,8 @@ UNIT_IMPORT_MAX_BYTES = int(os.environ.get("UNIT_IMPORT_MAX_BYTES", 2 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = UNIT_IMPORT_MAX_BYTES + 512 * 1024
 
 SITE_NAME = os.environ.get("SITE_NAME", "Assessor Portal")
+# New students' invitation links (a password-reset token) stay valid for a fortnight.
+PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,121 @@
+"""Cohorts, enrolments and students' work in Django's admin: to look things up, never to change them.
+
+Every change goes through evidence.services (the portal's own pages), which check the rules and
+keep signed work frozen; editing rows here would bypass both.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Attempt, Cohort, Declaration, Enrolment, EvidenceItem
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cohort)
+class CohortAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "start_date", "end_date", "created_at"]
+    search_fields = ["code", "name"]
+    date_hierarchy = "start_date"
+    fields = ["code", "name", "start_date", "end_date", "assessors", "students", "created_at"]
+
+
+class AttemptInline(ReadOnlyInline):
+    model = Attempt
+    fields = ["task", "number", "status", "submitted_at"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    list_display = ["student", "tool", "cohort", "enrolled_on", "enrolled_by"]
+    list_filter = ["tool__unit__code", "cohort"]
+    search_fields = ["student__first_name", "student__last_name", "student__student_id", "tool__unit__code"]
+    list_select_related = ["student", "tool__unit", "cohort", "enrolled_by"]
+    inlines = [AttemptInline]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = EvidenceItem
+    fields = ["kind", "title", "size", "created_at"]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "submitted_at", "feedback_released_at"]
+    list_filter = ["status"]
+    search_fields = ["enrolment__student__last_name", "enrolment__student__student_id", "task__title"]
+    list_select_related = ["task", "enrolment__student"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "attempt", "size", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "sha256", "attempt__enrolment__student__student_id"]
+    list_select_related = ["attempt__task", "attempt__enrolment__student"]
+    # The stored file has no public URL: it is offered through the portal's checked download.
+    fields = [
+        "attempt",
+        "kind",
+        "title",
+        "download",
+        "size",
+        "content_type",
+        "sha256",
+        "text",
+        "url",
+        "criteria",
+    ]
+    readonly_fields = ["download"]
+
+    @admin.display(description="file")
+    def download(self, item):
+        if item.kind != EvidenceItem.Kind.FILE:
+            return "—"
+        return format_html('<a href="{}">Download {}</a>', item.get_absolute_url(), item.title)
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["typed_name", "attempt", "signed_at", "ip_address"]
+    search_fields = ["typed_name", "student__student_id"]
+    list_select_related = ["attempt__task", "attempt__enrolment__student", "student"]
+    fields = [
+        "attempt",
+        "student",
+        "wording",
+        "typed_name",
+        "has_signature",
+        "signed_at",
+        "ip_address",
+        "user_agent",
+    ]
+    readonly_fields = ["has_signature"]
+
+    @admin.display(description="drawn signature", boolean=True)
+    def has_signature(self, declaration):
+        return bool(declaration.signature)

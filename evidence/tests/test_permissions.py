@@ -1,0 +1,126 @@
+"""Every URL of the evidence app, walked as every role and as strangers.
+
+The URL list comes from the URL conf: a new URL without an entry below fails the first test.
+"""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from evidence import urls as evidence_urls
+from evidence.models import Attempt, EvidenceItem
+from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt
+from evidence.tests.files import PDF, upload
+
+pytestmark = pytest.mark.django_db
+
+OK = {200}
+REDIRECT = {302}
+HIDDEN = {404}
+REFUSED = {403, 404}
+FORM = {200, 302, 400}  # a POST of an empty form: errors shown, or done and redirected
+
+# Expected answers per URL name: GET answers, then POST answers, per persona.
+# charlie owns the work; bob assesses charlie's cohort; alice is an admin;
+# dana is another student; erin assesses other cohorts.
+STUDENT_WORK = {
+    "task_detail": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
+    "evidence_guide": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
+    "attempt_review": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
+    "evidence_download": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
+    "evidence_upload": {
+        "post": {"charlie": FORM, "bob": HIDDEN, "alice": HIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "evidence_text_add": {
+        "post": {"charlie": FORM, "bob": HIDDEN, "alice": HIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "evidence_link_add": {
+        "post": {"charlie": FORM, "bob": HIDDEN, "alice": HIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "attempt_submit": {
+        "post": {"charlie": FORM, "bob": HIDDEN, "alice": HIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "evidence_criteria": {
+        "post": {"charlie": FORM, "bob": REFUSED, "alice": REFUSED, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "evidence_remove": {"post": {"bob": REFUSED, "alice": REFUSED, "dana": HIDDEN, "erin": HIDDEN}},
+}
+ADMIN_ONLY_GET = {"charlie": REFUSED, "bob": REFUSED, "alice": OK, "dana": REFUSED, "erin": REFUSED}
+ADMIN_ONLY_POST = {"charlie": REFUSED, "bob": REFUSED, "alice": FORM, "dana": REFUSED, "erin": REFUSED}
+COHORTS = {
+    "cohort_list": {"get": ADMIN_ONLY_GET},
+    "cohort_create": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
+    "cohort_detail": {"get": ADMIN_ONLY_GET},
+    "cohort_edit": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
+    "cohort_student_add": {"post": ADMIN_ONLY_POST},
+    "cohort_students_import": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
+    "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
+    "cohort_enrol": {"post": ADMIN_ONLY_POST},
+}
+EXPECTED = STUDENT_WORK | COHORTS
+
+
+def url_names():
+    return {pattern.name for pattern in evidence_urls.urlpatterns if isinstance(pattern, URLPattern)}
+
+
+def test_every_url_of_the_app_has_expectations():
+    assert url_names() == set(EXPECTED)
+
+
+@pytest.fixture
+def world(charlie, enrolment, portfolio, cohort):
+    attempt = open_attempt(enrolment, portfolio, by=charlie)
+    item, _ = add_file_evidence(attempt, upload("log.pdf", PDF), by=charlie)
+    add_text_evidence(attempt, by=charlie, title="Answer", text="Mine")
+    return {
+        "enrolment_pk": enrolment.pk,
+        "task_pk": portfolio.pk,
+        "pk": {"cohort": cohort.pk, "evidence": item.pk, "attempt": attempt.pk},
+    }
+
+
+def url_for(name, world):
+    pattern = next(p for p in evidence_urls.urlpatterns if p.name == name)
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        if key == "pk":
+            owner = (
+                "cohort"
+                if name.startswith("cohort")
+                else ("attempt" if name.startswith("attempt") else "evidence")
+            )
+            kwargs[key] = world["pk"][owner]
+        else:
+            kwargs[key] = world[key]
+    return reverse(f"evidence:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", ["charlie", "bob", "alice", "dana", "erin"])
+def test_each_role_gets_the_expected_answer_from_every_url(client, world, persona, request, erin, dana):
+    client.force_login(request.getfixturevalue(persona))
+    evidence_before = EvidenceItem.objects.count()
+    problems = []
+    for name, methods in EXPECTED.items():
+        url = url_for(name, world)
+        for method, expected in methods.items():
+            if persona not in expected:
+                continue
+            response = getattr(client, method)(url)
+            response.close()
+            status = response.status_code
+            if status not in expected[persona]:
+                problems.append(f"{method.upper()} {name}: {status}, expected {sorted(expected[persona])}")
+            if method == "get" and "post" not in methods and status == 200:
+                assert client.post(url).status_code == 405, f"{name} must refuse POST"
+    assert problems == []
+    if persona != "charlie":
+        assert EvidenceItem.objects.count() == evidence_before
+        assert Attempt.objects.get().status == "draft"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_url(client, world):
+    for name, methods in EXPECTED.items():
+        for method in methods:
+            response = getattr(client, method)(url_for(name, world))
+            assert response.status_code == 302, name
+            assert response.url.startswith(reverse("login")), name
