@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from evidence.progress import assessor_overview
 from units.models import Unit
 
 
@@ -30,4 +31,5 @@ def admin_home(request):
 def assessor_home(request):
     if not request.user.is_assessor:
         return redirect("home")
-    return render(request, "home_assessor.html")
+    cohorts, waiting = assessor_overview(request.user)
+    return render(request, "home_assessor.html", {"cohorts": cohorts, "waiting": waiting})

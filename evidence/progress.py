@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import timezone
 
 from units.models import Task
@@ -90,3 +91,23 @@ def evidence_by_criterion(enrolment):
         for criterion in item.criteria.all():
             offered.setdefault(criterion.pk, []).append(item)
     return offered
+
+
+def assessor_overview(assessor):
+    """Return the assessor's cohorts and the submitted attempts waiting in them, oldest first."""
+    from .models import Cohort
+
+    cohorts = list(
+        Cohort.objects.filter(assessors=assessor).annotate(
+            student_count=models.Count("students", distinct=True)
+        )
+    )
+    waiting = list(
+        Attempt.objects.filter(
+            enrolment__cohort__in=cohorts,
+            status__in=[Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED],
+        )
+        .select_related("enrolment__student", "enrolment__tool__unit", "task")
+        .order_by("submitted_at")
+    )
+    return cohorts, waiting

@@ -316,3 +316,16 @@ def test_enrolled_student_reads_the_student_view_of_the_tool_only(client, charli
     assert client.get(reverse("units:tool_resource", args=[tool.pk])).status_code == 404
     client.force_login(dana)
     assert client.get(reverse("units:tool_resource_student", args=[tool.pk])).status_code == 404
+
+
+def test_assessor_home_lists_submitted_work_from_their_cohorts_only(
+    client, bob, erin, charlie, enrolment, portfolio
+):
+    attempt = submitted(open_attempt(enrolment, portfolio, by=charlie), charlie)
+    client.force_login(bob)
+    page = client.get(reverse("assessor_home")).content.decode()
+    assert "Submitted work waiting (1)" in page
+    assert f'href="{reverse("evidence:attempt_review", args=[attempt.pk])}"' in page
+    assert "FNS-T4" in page
+    client.force_login(erin)
+    assert "Submitted work waiting (0)" in client.get(reverse("assessor_home")).content.decode()

@@ -1,10 +1,16 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from evidence.models import Cohort
+from evidence.services.cohorts import create_cohort, enrol_cohort
+from evidence.services.students import add_student
 from units.demo import load_demo_tool
 from units.importing import parse_unit_source
+from units.models import AssessmentTool
 from units.services import import_unit
 
 # Demo sign-ins for a developer's machine; `make run` prints them. Never used in production.
@@ -16,8 +22,18 @@ DEMO_USERS = [
 ]
 
 
+DEMO_COHORT = {
+    "name": "Diploma of Financial Services, term 4 2026",
+    "code": "FNS-2026-T4",
+    "start_date": datetime.date(2026, 10, 5),
+}
+
+
 class Command(BaseCommand):
-    help = "Load the demo units, users and published assessment tools from fixtures/. Safe to run again."
+    help = (
+        "Load the demo units, users, published assessment tools and a cohort with its student enrolled. "
+        "Safe to run again."
+    )
 
     def handle(self, *args, **options):
         for path in sorted((settings.BASE_DIR / "fixtures" / "units").glob("*.json")):
@@ -29,7 +45,28 @@ class Command(BaseCommand):
             tool, created = load_demo_tool(path, by=admin)
             state = "created and published" if created else "already there"
             self.stdout.write(f"{path.name}: {tool} {state}")
+        self._cohort(admin)
         self.stdout.write(self.signins)
+
+    def _cohort(self, admin):
+        """A demo cohort assessed by the demo assessor, its student enrolled in every demo tool."""
+        User = get_user_model()
+        cohort = Cohort.objects.filter(code=DEMO_COHORT["code"]).first()
+        if cohort is None:
+            assessor = User.objects.get(username="assessor")
+            cohort = create_cohort(by=admin, assessors=[assessor], **DEMO_COHORT)
+        student = User.objects.get(username="student")
+        add_student(
+            cohort,
+            by=admin,
+            site_url="http://127.0.0.1:8000",
+            given_name=student.first_name,
+            family_name=student.last_name,
+            email=student.email,
+            student_id=student.student_id,
+        )
+        for tool in AssessmentTool.objects.filter(status=AssessmentTool.Status.PUBLISHED):
+            self.stdout.write(f"{cohort.code}: {enrol_cohort(cohort, tool, by=admin).message}")
 
     @transaction.atomic
     def _users(self):
