@@ -191,6 +191,16 @@ TASK_FIELDS = (
 )
 
 
+def _save_fields(row, fields, names):
+    """Set the named fields that were given, validate the whole row and save it."""
+    for name in names:
+        if name in fields:
+            setattr(row, name, fields[name])
+    row.full_clean()
+    row.save()
+    return row
+
+
 def _lock_draft(tool, *, by):
     """Lock the tool's row and refuse unless it is a draft the user may author."""
     if not can_author_tools(by):
@@ -212,24 +222,14 @@ def create_tool(unit, *, by, **fields):
     Unit.objects.select_for_update().get(pk=unit.pk)
     latest = AssessmentTool.objects.filter(unit=unit).aggregate(major=Max("version_major"))["major"]
     tool = AssessmentTool(unit=unit, version_major=(latest or 0) + 1, created_by=by)
-    for name in TOOL_FIELDS:
-        if name in fields:
-            setattr(tool, name, fields[name])
-    tool.full_clean()
-    tool.save()
-    return tool
+    return _save_fields(tool, fields, TOOL_FIELDS)
 
 
 @transaction.atomic
 def update_tool(tool, *, by, **fields):
     """Change a draft tool's details."""
     tool = _lock_draft(tool, by=by)
-    for name in TOOL_FIELDS:
-        if name in fields:
-            setattr(tool, name, fields[name])
-    tool.full_clean()
-    tool.save()
-    return tool
+    return _save_fields(tool, fields, TOOL_FIELDS)
 
 
 @transaction.atomic
@@ -237,12 +237,7 @@ def add_task(tool, *, by, **fields):
     """Add a task at the end of a draft tool."""
     tool = _lock_draft(tool, by=by)
     task = Task(tool=tool, number=tool.tasks.count() + 1)
-    for name in TASK_FIELDS:
-        if name in fields:
-            setattr(task, name, fields[name])
-    task.full_clean()
-    task.save()
-    return task
+    return _save_fields(task, fields, TASK_FIELDS)
 
 
 @transaction.atomic
@@ -250,12 +245,7 @@ def update_task(task, *, by, **fields):
     """Change a task of a draft tool."""
     _lock_draft(task.tool, by=by)
     task = Task.objects.get(pk=task.pk)
-    for name in TASK_FIELDS:
-        if name in fields:
-            setattr(task, name, fields[name])
-    task.full_clean()
-    task.save()
-    return task
+    return _save_fields(task, fields, TASK_FIELDS)
 
 
 @transaction.atomic
