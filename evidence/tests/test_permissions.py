@@ -4,6 +4,8 @@ The URL list comes from the URL conf: a new URL without an entry below fails the
 """
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import URLPattern, reverse
 
 from evidence import urls as evidence_urls
@@ -59,6 +61,19 @@ COHORTS = {
 EXPECTED = STUDENT_WORK | COHORTS
 
 
+def close_without_closing_the_database(response):
+    """Close a response's open file, as a server would, but keep the test's connection open.
+
+    Closing fires request_finished, which would close the database connection inside the
+    test's transaction; Django's test client disconnects it the same way while it runs.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def url_names():
     return {pattern.name for pattern in evidence_urls.urlpatterns if isinstance(pattern, URLPattern)}
 
@@ -106,7 +121,7 @@ def test_each_role_gets_the_expected_answer_from_every_url(client, world, person
             if persona not in expected:
                 continue
             response = getattr(client, method)(url)
-            response.close()
+            close_without_closing_the_database(response)
             status = response.status_code
             if status not in expected[persona]:
                 problems.append(f"{method.upper()} {name}: {status}, expected {sorted(expected[persona])}")
