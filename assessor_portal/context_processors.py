@@ -3,4 +3,4 @@ from django.conf import settings
 
 def site(request):
     """Give every template the site's name."""
-    return {"site_name": settings.SITE_NAME}
+    return {"portal_name": settings.SITE_NAME}

@@ -35,6 +35,7 @@ class UnitImportForm(OverridesMixin, forms.Form):
     text = forms.CharField(
         label="Or paste the unit's text",
         required=False,
+        strip=False,  # errors name line numbers: leading blank lines must keep their place
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
         help_text="Start with the code and title, e.g. 'FNSPIM409 - Maintain customer relationship'.",
     )
@@ -56,6 +57,15 @@ class UnitImportForm(OverridesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("preview", "Preview import"))
+
+    @classmethod
+    def retrying(cls, data, overrides):
+        """Return the form filled with what was given, so errors are fixed without pasting again."""
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        return cls(initial={"text": text, **{key: value for key, value in overrides.items() if value}})
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -114,6 +114,7 @@ def _preview(request, data, filename, overrides):
             "parsed": parsed,
             "existing": existing,
             "confirm_form": UnitImportConfirmForm.carrying(data, filename, overrides),
+            "retry_form": UnitImportForm.retrying(data, overrides) if parsed.errors else None,
         },
     )
 

@@ -18,7 +18,12 @@ def run_manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}} | env,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        }
+        | env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -202,3 +202,23 @@ def test_unit_page_query_count_does_not_grow_with_criteria(client, charlie, djan
         large_page = client.get(large.get_absolute_url())
     assert small_page.content.decode().count('class="pc-number"') == 15
     assert large_page.content.decode().count('class="pc-number"') == 150
+
+
+def test_preview_with_errors_offers_the_text_again_with_its_line_numbers_kept(client, alice):
+    client.force_login(alice)
+    pasted = "\n\n" + PASTE.replace("1.2 Share", "1.4 Share")
+    html = client.post(reverse("units:unit_import"), {"text": pasted}).content.decode()
+    assert "line 10: &#x27;1.4&#x27; follows &#x27;1.1&#x27;" in html
+    assert "Fix the text and preview again" in html
+    assert "1.4 Share information" in html.split("Fix the text and preview again")[1]
+
+
+def test_login_page_names_the_portal_not_the_host(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "<title>Sign in · Assessor Portal</title>" in html
+    assert 'class="navbar-brand" href="/">Assessor Portal</a>' in html
+
+
+def test_wrong_password_is_announced_as_an_alert(client, charlie):
+    html = client.post(reverse("login"), {"username": "charlie", "password": "wrong"}).content.decode()
+    assert 'role="alert"><p class="mb-0">Please enter a correct username and password.' in html
