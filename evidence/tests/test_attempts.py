@@ -329,3 +329,22 @@ def test_assessor_home_lists_submitted_work_from_their_cohorts_only(
     assert "FNS-T4" in page
     client.force_login(erin)
     assert "Submitted work waiting (0)" in client.get(reverse("assessor_home")).content.decode()
+
+
+def test_student_links_evidence_to_criteria_through_the_page(client, charlie, enrolment, portfolio):
+    attempt = open_attempt(enrolment, portfolio, by=charlie)
+    first = add_text_evidence(attempt, by=charlie, title="Log", text="Interaction log")
+    second = add_text_evidence(attempt, by=charlie, title="Report", text="Report to management")
+    pcs = list(portfolio.criteria.order_by("element__number", "number"))
+    client.force_login(charlie)
+    page = client.get(task_url(enrolment, portfolio)).content.decode()
+    assert f'id="id_evidence{first.pk}-criteria_0"' in page
+    assert f'id="id_evidence{second.pk}-criteria_0"' in page, "each item's checkboxes need their own ids"
+    response = client.post(
+        reverse("evidence:evidence_criteria", args=[second.pk]),
+        {f"evidence{second.pk}-criteria": [pcs[0].pk, pcs[5].pk]},
+        follow=True,
+    )
+    assert "Criteria saved for “Report”." in response.content.decode()
+    assert set(second.criteria.all()) == {pcs[0], pcs[5]}
+    assert first.criteria.count() == 0

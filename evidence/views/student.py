@@ -95,7 +95,7 @@ def evidence_link_add(request, enrolment_pk, task_pk):
 @login_required
 def evidence_criteria(request, pk):
     item = get_evidence_for(request.user, pk)
-    form = CriteriaForm(request.POST, criteria=_task_criteria(item.attempt.task))
+    form = CriteriaForm(request.POST, criteria=_task_criteria(item.attempt.task), prefix=f"evidence{item.pk}")
     try:
         if not form.is_valid():
             raise AttemptError("Choose criteria from the list.")
@@ -253,7 +253,11 @@ def _task_context(request, enrolment, task, attempt, **forms):
         "items": [
             (
                 item,
-                CriteriaForm(initial={"criteria": [pc.pk for pc in item.criteria.all()]}, criteria=criteria),
+                CriteriaForm(
+                    initial={"criteria": [pc.pk for pc in item.criteria.all()]},
+                    criteria=criteria,
+                    prefix=f"evidence{item.pk}",
+                ),
             )
             for item in items
         ],
