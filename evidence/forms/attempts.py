@@ -9,6 +9,7 @@ class TextEvidenceForm(forms.Form):
     text = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_answer_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -19,6 +20,7 @@ class LinkEvidenceForm(forms.Form):
     url = forms.URLField(label="Link (https://…)", max_length=1000, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_link_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

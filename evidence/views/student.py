@@ -142,6 +142,8 @@ def attempt_submit(request, enrolment_pk, task_pk):
         else:
             messages.success(request, f"Attempt {attempt.number} submitted. It is now with your assessor.")
             return redirect("evidence:task_detail", enrolment.pk, task.pk)
+    if form.errors:
+        messages.error(request, "Your attempt was not submitted: see “Sign and submit” below.")
     attempt = _current_attempt(request, enrolment, task)
     return render(
         request,

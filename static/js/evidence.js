@@ -9,7 +9,9 @@
 
   function refreshPanel(url) {
     if (window.htmx) {
-      window.htmx.ajax("GET", url, { target: "#attempt-panel", swap: "outerHTML" });
+      // Swap the panel's content, never the panel: htmx queues a refresh asked for while another
+      // is under way on the panel element, and drops it unsent if that element was replaced.
+      window.htmx.ajax("GET", url, { target: "#attempt-panel", swap: "innerHTML", select: "#attempt-panel > *" });
     }
   }
 

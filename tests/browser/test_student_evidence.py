@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.conf import settings
@@ -25,26 +24,6 @@ PC_2_3 = "2.3 Resolve problems or refer to relevant personnel as required"
 def private_media(settings, tmp_path):
     """Keep each test's uploads in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def one_request_at_a_time(live_server):
-    """Let the live server run one request at a time while the test lasts.
-
-    On SQLite its threads share the test's in-memory connection, and the upload form sends each
-    chosen file in its own request at once: two requests inside one connection's transactions
-    break each other (a 404 or a 500 for one of the files).
-    """
-    server = live_server.thread.httpd
-    app, lock = server.get_app(), threading.Lock()
-
-    def serialized(environ, start_response):
-        with lock:
-            return app(environ, start_response)
-
-    server.set_app(serialized)
-    yield
-    server.set_app(app)
 
 
 @pytest.fixture
@@ -79,7 +58,7 @@ def evidence_item(page, name):
 
 
 @pytest.mark.browser
-def test_student_uploads_links_signs_and_submits(page, one_request_at_a_time, charlie, enrolment, tmp_path):
+def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_path):
     records, photo, fake = (
         tmp_path / "customer-records.pdf",
         tmp_path / "follow-up-call.png",
