@@ -26,6 +26,14 @@ def task_url(enrolment, task, name="task_detail"):
     return reverse(f"evidence:{name}", args=[enrolment.pk, task.pk])
 
 
+def draft_with_answer(enrolment, task, student):
+    """Open the student's draft and give it one written answer, as the page would."""
+    attempt = open_attempt(enrolment, task, by=student)
+    add_text_evidence(attempt, by=student, title="Q1", text="Answer")
+    attempt.refresh_from_db()
+    return attempt
+
+
 def submitted(attempt, charlie):
     add_text_evidence(attempt, by=charlie, title="Answer", text="My answer")
     attempt.refresh_from_db()
@@ -130,9 +138,7 @@ def test_evidence_guide_shows_what_was_offered_for_each_criterion(client, charli
 
 def test_submission_needs_the_declaration(client, charlie, enrolment, portfolio):
     client.force_login(charlie)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Q1", text="Answer")
-    attempt.refresh_from_db()
+    attempt = draft_with_answer(enrolment, portfolio, charlie)
     response = client.post(
         task_url(enrolment, portfolio, "attempt_submit"),
         {"typed_name": "Charlie Wilson", "revision": attempt.revision},
@@ -144,9 +150,7 @@ def test_submission_needs_the_declaration(client, charlie, enrolment, portfolio)
 
 def test_signing_needs_the_students_own_full_name(client, charlie, enrolment, portfolio):
     client.force_login(charlie)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Q1", text="Answer")
-    attempt.refresh_from_db()
+    attempt = draft_with_answer(enrolment, portfolio, charlie)
     response = client.post(
         task_url(enrolment, portfolio, "attempt_submit"),
         {"agree": "on", "typed_name": "Someone Else", "revision": attempt.revision},
@@ -161,9 +165,7 @@ def test_submission_records_who_when_where_and_the_drawn_signature(client, charl
     import base64
 
     client.force_login(charlie)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Q1", text="Answer")
-    attempt.refresh_from_db()
+    attempt = draft_with_answer(enrolment, portfolio, charlie)
     response = client.post(
         task_url(enrolment, portfolio, "attempt_submit"),
         {
@@ -212,9 +214,7 @@ def test_submitted_attempt_and_its_files_are_frozen(charlie, enrolment, portfoli
 
 def test_double_submit_is_refused_the_second_time(client, charlie, enrolment, portfolio):
     client.force_login(charlie)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Q1", text="Answer")
-    attempt.refresh_from_db()
+    attempt = draft_with_answer(enrolment, portfolio, charlie)
     data = {"agree": "on", "typed_name": "Charlie Wilson", "revision": attempt.revision}
     client.post(task_url(enrolment, portfolio, "attempt_submit"), data)
     second = client.post(task_url(enrolment, portfolio, "attempt_submit"), data)
@@ -224,9 +224,7 @@ def test_double_submit_is_refused_the_second_time(client, charlie, enrolment, po
 
 def test_stale_tab_cannot_submit_evidence_it_never_showed(client, charlie, enrolment, portfolio):
     client.force_login(charlie)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Q1", text="Answer")
-    attempt.refresh_from_db()
+    attempt = draft_with_answer(enrolment, portfolio, charlie)
     old_revision = attempt.revision
     add_text_evidence(attempt, by=charlie, title="Added in another tab", text="…")
     response = client.post(
