@@ -155,3 +155,9 @@ def get_matrix_row(tool, key):
     if found is None:
         raise Http404
     return found
+
+
+def parse_cell(value):
+    """Split a matrix button's value, "<task pk> <row key> <1|0>", into its parts ('' if missing)."""
+    task_pk, row_key, wanted = [*value.split(" "), "", "", ""][:3]
+    return task_pk, row_key, wanted

@@ -286,15 +286,34 @@ def _renumber(tool, order):
 def toggle_mapping(task, row, *, by):
     """Tick or untick one cell of the matrix; return whether the task now addresses the row."""
     _lock_draft(task.tool, by=by)
-    if isinstance(row, PerformanceCriterion):
-        through, column = Task.criteria.through, "performancecriterion_id"
-    else:
-        through, column = Task.items.through, "requirementitem_id"
-    deleted, _ = through.objects.filter(task_id=task.pk, **{column: row.pk}).delete()
+    through, link = _mapping(task, row)
+    deleted, _ = through.objects.filter(**link).delete()
     if deleted:
         return False
-    through.objects.create(task_id=task.pk, **{column: row.pk})
+    through.objects.create(**link)
     return True
+
+
+@transaction.atomic
+def set_mapping(task, row, *, by, mapped):
+    """Make one cell of the matrix ticked or not, whatever it was.
+
+    The matrix page sends the state the person saw change to, so a double click or a stale tab
+    repeats a choice instead of undoing someone else's.
+    """
+    _lock_draft(task.tool, by=by)
+    through, link = _mapping(task, row)
+    if mapped:
+        through.objects.get_or_create(**link)
+    else:
+        through.objects.filter(**link).delete()
+    return mapped
+
+
+def _mapping(task, row):
+    if isinstance(row, PerformanceCriterion):
+        return Task.criteria.through, {"task_id": task.pk, "performancecriterion_id": row.pk}
+    return Task.items.through, {"task_id": task.pk, "requirementitem_id": row.pk}
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import TaskForm, ToolForm, UnitImportConfirmForm, UnitImportForm, UnitSearchForm
 from .importing import parse_unit_source
-from .matrix import build_matrix, checklist_criteria, get_matrix_row
+from .matrix import build_matrix, checklist_criteria, get_matrix_row, parse_cell
 from .models import AssessmentTool, Element, PerformanceCriterion, Task, Unit
 from .permissions import (
     can_author_tools,
@@ -31,6 +31,7 @@ from .services import (
     new_tool_version,
     publish_tool,
     retire_tool,
+    set_mapping,
     toggle_mapping,
     update_task,
     update_tool,
@@ -261,13 +262,16 @@ def tool_matrix(request, pk):
 @login_required
 def tool_matrix_toggle(request, pk):
     tool = get_tool_for(request.user, pk)
-    task_pk, _, row_key = request.POST.get("cell", "").partition(" ")
+    task_pk, row_key, wanted = parse_cell(request.POST.get("cell", ""))
     task = get_object_or_404(
         Task.objects.select_related("tool"), pk=task_pk if task_pk.isdigit() else None, tool=tool
     )
     row = get_matrix_row(tool, row_key)
     try:
-        toggle_mapping(task, row, by=request.user)
+        if wanted in {"0", "1"}:
+            set_mapping(task, row, by=request.user, mapped=wanted == "1")
+        else:
+            toggle_mapping(task, row, by=request.user)
     except ToolError as error:
         if request.htmx:
             return HttpResponse(str(error), status=409)

@@ -19,6 +19,7 @@ from units.services import (
     new_tool_version,
     publish_tool,
     retire_tool,
+    set_mapping,
     toggle_mapping,
     update_task,
     update_tool,
@@ -393,3 +394,31 @@ def test_retiring_keeps_the_tool_readable_and_allows_a_new_version(client, draft
     assert "Retired" in client.get(tool.get_absolute_url()).content.decode()
     with pytest.raises(ToolError, match="is retired and cannot be changed"):
         add_task(tool, by=alice, title="Late", type="essay")
+
+
+def test_matrix_cell_sends_the_state_it_changes_to_so_repeats_do_not_undo(client, draft, alice):
+    task = draft.tasks.get(number=1)
+    pc = task.tool.unit.elements.first().criteria.first()
+    client.force_login(alice)
+    page = client.get(reverse("units:tool_matrix", args=[draft.pk])).content.decode()
+    assert f'value="{task.pk} pc-{pc.pk} 1"' in page
+    url = reverse("units:tool_matrix_toggle", args=[draft.pk])
+    for _ in range(2):  # a double click, or the same click from a second, stale tab
+        client.post(url, {"cell": f"{task.pk} pc-{pc.pk} 1"}, headers={"HX-Request": "true"})
+    assert list(task.criteria.all()) == [pc]
+    page = client.get(reverse("units:tool_matrix", args=[draft.pk])).content.decode()
+    assert f'value="{task.pk} pc-{pc.pk} 0"' in page
+    client.post(url, {"cell": f"{task.pk} pc-{pc.pk} 0"})
+    client.post(url, {"cell": f"{task.pk} pc-{pc.pk} 0"})
+    assert task.criteria.count() == 0
+
+
+def test_setting_a_cell_costs_at_most_three_statements(draft, alice):
+    task = Task.objects.select_related("tool").get(tool=draft, number=1)
+    pc = get_matrix_row(draft, build_matrix(draft).rows[1].key)
+    with CaptureQueriesContext(connection) as tick:
+        set_mapping(task, pc, by=alice, mapped=True)
+    with CaptureQueriesContext(connection) as untick:
+        set_mapping(task, pc, by=alice, mapped=False)
+    assert statements(tick.captured_queries) == ["SELECT", "SELECT", "INSERT"]
+    assert statements(untick.captured_queries) == ["SELECT", "DELETE"]
