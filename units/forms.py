@@ -129,13 +129,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ToolForm(forms.ModelForm):
+class RevisionMixin:
+    """Carries the tool's revision from the moment the form was opened."""
+
+    def revision(self):
+        return self.cleaned_data.get("revision")
+
+
+class ToolForm(RevisionMixin, forms.ModelForm):
     """A tool's details; the unit is chosen only when the tool is created."""
 
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.filter(status=Unit.Status.CURRENT).order_by("code"),
         help_text="Only current releases are offered: a tool is written against one release.",
     )
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = AssessmentTool
@@ -150,14 +158,17 @@ class ToolForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["unit"]
+            self.fields["revision"].initial = self.instance.revision
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save tool"))
 
     def tool_fields(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "unit"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in {"unit", "revision"}}
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(RevisionMixin, forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Task
         fields = [
@@ -180,10 +191,15 @@ class TaskForm(forms.ModelForm):
             "due_date": "A fixed date, or leave empty and give days after enrolment.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tool=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if tool is not None:
+            self.fields["revision"].initial = tool.revision
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save task"))
+
+    def task_fields(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
 
     def clean(self):
         cleaned = super().clean()

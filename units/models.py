@@ -179,6 +179,8 @@ class AssessmentTool(models.Model):
         blank=True, help_text="The assessment methods, context and resources, in plain English."
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # Bumped by every change to the details or tasks, so a form opened before it is refused.
+    revision = models.PositiveIntegerField(default=0)
     previous_version = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )

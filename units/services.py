@@ -201,8 +201,11 @@ def _save_fields(row, fields, names):
     return row
 
 
-def _lock_draft(tool, *, by):
-    """Lock the tool's row and refuse unless it is a draft the user may author."""
+def _lock_draft(tool, *, by, revision=None):
+    """Lock the tool's row and refuse unless it is a draft the user may author.
+
+    With the revision a form was opened at, refuse too when someone changed the tool since.
+    """
     if not can_author_tools(by):
         raise PermissionDenied
     tool = AssessmentTool.objects.select_for_update().select_related("unit").get(pk=tool.pk)
@@ -211,7 +214,17 @@ def _lock_draft(tool, *, by):
             f"Version {tool.version} is {tool.get_status_display().lower()} and cannot be changed. "
             "Make a new version to change it."
         )
+    if revision is not None and int(revision) != tool.revision:
+        raise ToolError(
+            "Someone changed this tool after you opened this page, so your changes were not saved. "
+            "They are still in the form below: compare them with the tool and save again."
+        )
     return tool
+
+
+def _bump(tool):
+    tool.revision += 1
+    tool.save(update_fields=["revision"])
 
 
 @transaction.atomic
@@ -226,9 +239,10 @@ def create_tool(unit, *, by, **fields):
 
 
 @transaction.atomic
-def update_tool(tool, *, by, **fields):
+def update_tool(tool, *, by, revision=None, **fields):
     """Change a draft tool's details."""
-    tool = _lock_draft(tool, by=by)
+    tool = _lock_draft(tool, by=by, revision=revision)
+    tool.revision += 1
     return _save_fields(tool, fields, TOOL_FIELDS)
 
 
@@ -237,13 +251,14 @@ def add_task(tool, *, by, **fields):
     """Add a task at the end of a draft tool."""
     tool = _lock_draft(tool, by=by)
     task = Task(tool=tool, number=tool.tasks.count() + 1)
+    _bump(tool)
     return _save_fields(task, fields, TASK_FIELDS)
 
 
 @transaction.atomic
-def update_task(task, *, by, **fields):
+def update_task(task, *, by, revision=None, **fields):
     """Change a task of a draft tool."""
-    _lock_draft(task.tool, by=by)
+    _bump(_lock_draft(task.tool, by=by, revision=revision))
     task = Task.objects.get(pk=task.pk)
     return _save_fields(task, fields, TASK_FIELDS)
 
@@ -252,6 +267,7 @@ def update_task(task, *, by, **fields):
 def delete_task(task, *, by):
     """Remove a task from a draft tool; the tasks after it move up a number."""
     tool = _lock_draft(task.tool, by=by)
+    _bump(tool)
     Task.objects.filter(pk=task.pk).delete()
     _renumber(tool, [t.pk for t in tool.tasks.order_by("number")])
 
@@ -266,6 +282,7 @@ def move_task(task, *, by, offset):
     if not 0 <= target < len(order):
         raise ToolError(f"Task {index + 1} is already {'first' if offset < 0 else 'last'}.")
     order[index], order[target] = order[target], order[index]
+    _bump(tool)
     _renumber(tool, order)
 
 

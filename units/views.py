@@ -173,7 +173,13 @@ def tool_edit(request, pk):
         raise PermissionDenied
     form = ToolForm(request.POST or None, instance=AssessmentTool.objects.get(pk=tool.pk))
     if request.method == "POST" and form.is_valid():
-        return _tool_change(request, tool, update_tool, "Tool details saved.", **form.tool_fields())
+        try:
+            update_tool(tool, by=request.user, revision=form.revision(), **form.tool_fields())
+        except ToolError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Tool details saved.")
+            return redirect(tool)
     return _refuse_published(request, tool) or render(
         request, "units/tool_form.html", {"form": form, "tool": tool}
     )
@@ -184,9 +190,9 @@ def task_create(request, pk):
     tool = get_tool_for(request.user, pk)
     if not can_author_tools(request.user):
         raise PermissionDenied
-    form = TaskForm(request.POST or None)
+    form = TaskForm(request.POST or None, tool=tool)
     if request.method == "POST" and form.is_valid():
-        return _tool_change(request, tool, add_task, "Task added.", **form.cleaned_data)
+        return _tool_change(request, tool, add_task, "Task added.", **form.task_fields())
     return _refuse_published(request, tool) or render(
         request, "units/task_form.html", {"form": form, "tool": tool}
     )
@@ -197,9 +203,15 @@ def task_edit(request, pk, task_pk):
     task = get_task_for(request.user, pk, task_pk)
     if not can_author_tools(request.user):
         raise PermissionDenied
-    form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk))
+    form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk), tool=task.tool)
     if request.method == "POST" and form.is_valid():
-        return _tool_change(request, task, update_task, "Task saved.", **form.cleaned_data)
+        try:
+            update_task(task, by=request.user, revision=form.revision(), **form.task_fields())
+        except ToolError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Task saved.")
+            return redirect(task.tool)
     return _refuse_published(request, task.tool) or render(
         request, "units/task_form.html", {"form": form, "tool": task.tool, "task": task}
     )

@@ -422,3 +422,39 @@ def test_setting_a_cell_costs_at_most_three_statements(draft, alice):
         set_mapping(task, pc, by=alice, mapped=False)
     assert statements(tick.captured_queries) == ["SELECT", "SELECT", "INSERT"]
     assert statements(untick.captured_queries) == ["SELECT", "DELETE"]
+
+
+def test_stale_task_form_is_refused_and_keeps_what_was_typed(client, draft, alice):
+    task = draft.tasks.get(number=1)
+    client.force_login(alice)
+    opened = client.get(reverse("units:task_edit", args=[draft.pk, task.pk]))
+    revision = opened.context["form"]["revision"].value()
+    update_task(task, by=alice, title="Changed by a colleague", type="portfolio")
+    response = client.post(
+        reverse("units:task_edit", args=[draft.pk, task.pk]),
+        {"title": "My careful rewrite", "type": "portfolio", "max_attempts": 2, "revision": revision},
+    )
+    page = response.content.decode()
+    assert "Someone changed this tool after you opened this page" in page.replace("&#x27;", "'")
+    assert 'value="My careful rewrite"' in page
+    task.refresh_from_db()
+    assert task.title == "Changed by a colleague"
+
+
+def test_fresh_tool_form_saves_and_bumps_the_revision(client, draft, alice):
+    client.force_login(alice)
+    opened = client.get(reverse("units:tool_edit", args=[draft.pk]))
+    revision = opened.context["form"]["revision"].value()
+    client.post(
+        reverse("units:tool_edit", args=[draft.pk]),
+        {"purpose": "formative", "target_group": "New staff", "revision": revision},
+    )
+    draft.refresh_from_db()
+    assert (draft.target_group, draft.revision) == ("New staff", revision + 1)
+    stale = client.post(
+        reverse("units:tool_edit", args=[draft.pk]),
+        {"purpose": "summative", "target_group": "Overwritten", "revision": revision},
+    )
+    assert "Someone changed this tool" in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.target_group == "New staff"
