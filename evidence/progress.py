@@ -111,3 +111,17 @@ def assessor_overview(assessor):
         .order_by("submitted_at")
     )
     return cohorts, waiting
+
+
+def duplicate_owners(attempt, items):
+    """Map a file's SHA-256 to the other students who handed in the very same file."""
+    hashes = {item.sha256 for item in items if item.sha256}
+    owners = {}
+    others = (
+        EvidenceItem.objects.filter(sha256__in=hashes)
+        .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)
+        .select_related("attempt__enrolment__student")
+    )
+    for other in others:
+        owners.setdefault(other.sha256, set()).add(str(other.attempt.enrolment.student))
+    return {sha: sorted(names) for sha, names in owners.items()}

@@ -7,6 +7,9 @@ sub-items are what tasks map to.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.http import Http404
 
 from .models import PerformanceCriterion, RequirementItem, Task
 
@@ -56,11 +59,11 @@ class Matrix:
     sections: list  # [(kind, label, [MatrixRow])]
     summary: list  # [(label, covered, total)]
 
-    @property
+    @cached_property
     def rows(self):
         return [row for _, _, rows in self.sections for row in rows]
 
-    @property
+    @cached_property
     def gaps(self):
         return [row for row in self.rows if not row.is_heading and not row.covered]
 
@@ -68,7 +71,7 @@ class Matrix:
     def summary_text(self):
         return " · ".join(f"{label} {covered}/{total}" for label, covered, total in self.summary)
 
-    @property
+    @cached_property
     def observation_tasks_without_criteria(self):
         mapped = {task_id for row in self.rows if row.kind == "PC" for task_id in row.task_ids}
         return [task for task in self.tasks if task.is_observation and task.pk not in mapped]
@@ -141,8 +144,6 @@ def checklist_criteria(task):
 
 def get_matrix_row(tool, key):
     """Return the criterion or leaf item a matrix row key ("pc-12", "ke-40") names, or 404."""
-    from django.http import Http404
-
     kind, _, pk = key.partition("-")
     if not pk.isdigit():
         raise Http404

@@ -1,3 +1,6 @@
+import base64
+import binascii
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
@@ -51,9 +54,6 @@ class DeclarationForm(forms.Form):
 
     def signature_png(self):
         """Return the drawn signature's PNG bytes, or None when none was drawn."""
-        import base64
-        import binascii
-
         data = self.cleaned_data.get("signature", "")
         prefix = "data:image/png;base64,"
         if not data.startswith(prefix):

@@ -16,7 +16,7 @@ from evidence.permissions import (
     get_evidence_for,
     get_own_enrolment,
 )
-from evidence.progress import evidence_by_criterion, student_progress, task_progress
+from evidence.progress import duplicate_owners, evidence_by_criterion, student_progress, task_progress
 from evidence.services.attempts import (
     AttemptError,
     add_file_evidence,
@@ -195,20 +195,6 @@ def attempt_review(request, pk):
         "evidence/attempt_review.html",
         {"attempt": attempt, "items": items, "duplicates": duplicate_owners(attempt, items)},
     )
-
-
-def duplicate_owners(attempt, items):
-    """Map a file's SHA-256 to the other students who handed in the very same file."""
-    hashes = {item.sha256 for item in items if item.sha256}
-    owners = {}
-    others = (
-        EvidenceItem.objects.filter(sha256__in=hashes)
-        .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)
-        .select_related("attempt__enrolment__student")
-    )
-    for other in others:
-        owners.setdefault(other.sha256, set()).add(str(other.attempt.enrolment.student))
-    return {sha: sorted(names) for sha, names in owners.items()}
 
 
 def _enrolment_task(request, enrolment_pk, task_pk):
