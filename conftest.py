@@ -10,6 +10,18 @@ SEEDS_DIR = settings.BASE_DIR.parent / "shared" / "seeds"
 FIXTURE_UNITS = settings.BASE_DIR / "fixtures" / "units"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Keep the SQLite test database in a file, as `make run` does, not in memory.
+
+    Then the live server's threads each open their own connection, so the browser tests send
+    requests at once (several files uploaded together) through the same locking as real use.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the real hasher is PBKDF2 and slows every sign-in."""

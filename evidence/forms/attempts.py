@@ -2,6 +2,7 @@ import base64
 import binascii
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 
 from evidence.models import Declaration
@@ -45,12 +46,15 @@ class DeclarationForm(forms.Form):
     )
     typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Rendered with the evidence list, not with this form, so that the revision sent is the one
+    # of the evidence the student saw, which the page refreshes after every upload.
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout("agree", "typed_name", "signature")
 
     def signature_png(self):
         """Return the drawn signature's PNG bytes, or None when none was drawn."""

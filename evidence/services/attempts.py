@@ -1,6 +1,7 @@
 """Every write a student makes to their own work: attempts, evidence and the declaration."""
 
 import re
+from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import PermissionDenied
@@ -8,44 +9,94 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.models import Attempt, Declaration, EvidenceItem
+from evidence.models import Attempt, Declaration, Enrolment, EvidenceItem
 from evidence.permissions import can_work_on_enrolment
 from evidence.uploads import check_upload
 from units.models import PerformanceCriterion
 
 MAX_SIGNATURE_BYTES = 200 * 1024
+NO_EVIDENCE = "Add at least one piece of evidence before you submit."
 
 
 class AttemptError(Exception):
     """The change to an attempt is refused; the message says why, for the student."""
 
 
+@dataclass(frozen=True)
+class AttemptState:
+    """What a task page shows a student: the attempt to show, and whether they can work on it.
+
+    `attempt` is the latest attempt, or None before the first; `next_number` is the attempt the
+    student's next change goes into (the open draft's number, or the one a change would open),
+    or None when the rules open no attempt (submitted, satisfactory, or attempts used up).
+    """
+
+    attempt: Attempt | None
+    next_number: int | None
+    refusal: str = ""
+
+    @property
+    def editable(self):
+        return self.next_number is not None
+
+    @property
+    def working_on_latest(self):
+        return self.attempt is not None and self.next_number == self.attempt.number
+
+    @property
+    def attempt_shown(self):
+        """The attempt whose evidence the page lists: none yet when a change would open a new one."""
+        return self.attempt if self.working_on_latest or not self.editable else None
+
+    @property
+    def number_shown(self):
+        return self.next_number or self.attempt.number
+
+    @property
+    def attempt_to_submit(self):
+        """The attempt a submission is about: the open draft, or the latest to say why it cannot be."""
+        return self.attempt_shown
+
+
+def attempt_state(enrolment, task):
+    """Say which attempt a student works on next, without opening one: a GET never writes."""
+    last = Attempt.objects.filter(enrolment=enrolment, task=task).order_by("-number").first()
+    if last is None:
+        return AttemptState(None, 1)
+    if last.is_draft:
+        return AttemptState(last, last.number)
+    if last.status != Attempt.Status.NOT_SATISFACTORY:
+        return AttemptState(last, None, f"Attempt {last.number} is {last.get_status_display().lower()}.")
+    if last.number >= task.max_attempts:
+        return AttemptState(
+            last,
+            None,
+            f"You have used all {task.max_attempts} attempts at this task. "
+            "Talk to your assessor about reassessment.",
+        )
+    return AttemptState(last, last.number + 1)
+
+
 @transaction.atomic
 def open_attempt(enrolment, task, *, by):
     """Return the student's open draft for a task, starting one when the rules allow it.
 
-    The first attempt opens on first visit; another opens only after a Not satisfactory result
-    and while the task's maximum attempts are not used up.
+    The first attempt opens with the student's first piece of evidence; another opens only after
+    a Not satisfactory result and while the task's maximum attempts are not used up.
     """
     if not can_work_on_enrolment(by, enrolment):
         raise PermissionDenied
     if task.tool_id != enrolment.tool_id:
         raise AttemptError("This task is not part of your enrolment.")
-    attempts = list(
-        Attempt.objects.select_for_update().filter(enrolment=enrolment, task=task).order_by("number")
-    )
-    if not attempts:
-        return Attempt.objects.create(enrolment=enrolment, task=task, number=1)
-    last = attempts[-1]
-    if last.is_draft:
-        return last
-    if last.status != Attempt.Status.NOT_SATISFACTORY:
-        raise AttemptError(f"Attempt {last.number} is {last.get_status_display().lower()}.")
-    if last.number >= task.max_attempts:
-        raise AttemptError(
-            f"You have used all {task.max_attempts} attempts at this task. Talk to your assessor about reassessment."
-        )
-    return Attempt.objects.create(enrolment=enrolment, task=task, number=last.number + 1)
+    # Lock the enrolment, a row that always exists: locking the task's attempts would lock
+    # nothing before the first one, and two first uploads at once would both open attempt 1.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).exists()
+    state = attempt_state(enrolment, task)
+    if not state.editable:
+        raise AttemptError(state.refusal)
+    if state.working_on_latest:
+        return state.attempt
+    return Attempt.objects.create(enrolment=enrolment, task=task, number=state.next_number)
 
 
 def _lock_draft(attempt, *, by, revision=None):
@@ -74,24 +125,25 @@ def _changed(attempt):
 def add_file_evidence(attempt, upload, *, by):
     """Store an uploaded file as evidence, checked by its content and hashed as it streams."""
     checked = check_upload(upload)
-    with transaction.atomic():
-        attempt = _lock_draft(attempt, by=by)
-        item = EvidenceItem(
-            attempt=attempt,
-            kind=EvidenceItem.Kind.FILE,
-            title=checked.name,
-            size=checked.size,
-            content_type=checked.content_type,
-            sha256=checked.sha256,
-        )
-        item.file.save(f"upload.{checked.extension}", upload, save=False)
-        # A failed save must not leave an orphan file behind.
-        try:
+    item = EvidenceItem(
+        attempt=attempt,
+        kind=EvidenceItem.Kind.FILE,
+        title=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+    )
+    # Copy the file into storage before taking the attempt's lock, so a large file never holds
+    # up the other uploads of the same page; a refused or failed save removes it again.
+    item.file.save(f"upload.{checked.extension}", upload, save=False)
+    try:
+        with transaction.atomic():
+            item.attempt = _lock_draft(attempt, by=by)
             item.save()
-            _changed(attempt)
-        except Exception:
-            item.file.delete(save=False)
-            raise
+            _changed(item.attempt)
+    except BaseException:
+        item.file.delete(save=False)
+        raise
     return item, checked
 
 
@@ -143,9 +195,11 @@ def link_criteria(item, criteria_ids, *, by):
 @transaction.atomic
 def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_address=None, user_agent=""):
     """Sign the own-work declaration and submit: the attempt and its evidence are then frozen."""
+    if attempt is None:
+        raise AttemptError(NO_EVIDENCE)
     attempt = _lock_draft(attempt, by=by, revision=revision)
     if not attempt.evidence.exists():
-        raise AttemptError("Add at least one piece of evidence before you submit.")
+        raise AttemptError(NO_EVIDENCE)
     expected = by.get_full_name()
     if _normal(typed_name) != _normal(expected):
         raise AttemptError(f"Type your full name exactly as it is on your enrolment ({expected}) to sign.")

@@ -40,13 +40,21 @@ def submitted(attempt, charlie):
     return submit_attempt(attempt, by=charlie, typed_name="Charlie Wilson", revision=attempt.revision)
 
 
-def test_first_visit_opens_attempt_one_and_a_second_visit_reuses_it(client, charlie, enrolment, portfolio):
+def test_task_page_shows_attempt_one_without_writing_anything(client, charlie, enrolment, portfolio):
     client.force_login(charlie)
     page = client.get(task_url(enrolment, portfolio)).content.decode()
     assert "Assessment task 1: Evidence portfolio: maintaining customer relationships" in page
     assert "attempt 1 of up to 3" in page
-    client.get(task_url(enrolment, portfolio))
+    assert "Submit attempt 1" in page
+    assert not Attempt.objects.exists()
+
+
+def test_first_evidence_opens_attempt_one_and_later_evidence_reuses_it(client, charlie, enrolment, portfolio):
+    client.force_login(charlie)
+    client.post(task_url(enrolment, portfolio, "evidence_upload"), {"files": [upload("log.pdf", PDF)]})
+    client.post(task_url(enrolment, portfolio, "evidence_text_add"), {"title": "Q1", "text": "Answer"})
     assert list(Attempt.objects.values_list("number", "status")) == [(1, "draft")]
+    assert Attempt.objects.get().evidence.count() == 2
 
 
 def test_student_sees_instructions_but_never_assessor_guidance(client, charlie, enrolment, portfolio):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from evidence.forms.attempts import CriteriaForm, DeclarationForm, LinkEvidenceForm, TextEvidenceForm
-from evidence.models import Attempt, EvidenceItem
+from evidence.models import EvidenceItem
 from evidence.permissions import (
     can_work_on_enrolment,
     get_attempt_for,
@@ -22,6 +22,7 @@ from evidence.services.attempts import (
     add_file_evidence,
     add_link_evidence,
     add_text_evidence,
+    attempt_state,
     link_criteria,
     open_attempt,
     remove_evidence,
@@ -44,8 +45,7 @@ def student_home(request):
 @login_required
 def task_detail(request, enrolment_pk, task_pk):
     enrolment, task = _enrolment_task(request, enrolment_pk, task_pk)
-    attempt = _current_attempt(request, enrolment, task)
-    context = _task_context(request, enrolment, task, attempt)
+    context = _task_context(request, enrolment, task)
     if request.htmx:
         return render(request, "evidence/task_detail.html#attempt_panel", context)
     return render(request, "evidence/task_detail.html", context)
@@ -124,12 +124,11 @@ def evidence_remove(request, pk):
 @login_required
 def attempt_submit(request, enrolment_pk, task_pk):
     enrolment, task = _own_enrolment_task(request, enrolment_pk, task_pk)
-    attempt = _current_attempt(request, enrolment, task)
     form = DeclarationForm(request.POST)
-    if form.is_valid() and attempt is not None:
+    if form.is_valid():
         try:
-            submit_attempt(
-                attempt,
+            attempt = submit_attempt(
+                attempt_state(enrolment, task).attempt_to_submit,
                 by=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 revision=form.cleaned_data["revision"],
@@ -144,11 +143,10 @@ def attempt_submit(request, enrolment_pk, task_pk):
             return redirect("evidence:task_detail", enrolment.pk, task.pk)
     if form.errors:
         messages.error(request, "Your attempt was not submitted: see “Sign and submit” below.")
-    attempt = _current_attempt(request, enrolment, task)
+    # The page comes back as it is now, with the evidence and revision of this moment, so the
+    # student sees what changed and the next try is not refused for the same reason.
     return render(
-        request,
-        "evidence/task_detail.html",
-        _task_context(request, enrolment, task, attempt, declaration_form=form),
+        request, "evidence/task_detail.html", _task_context(request, enrolment, task, declaration_form=form)
     )
 
 
@@ -190,10 +188,11 @@ def evidence_guide(request, enrolment_pk):
 def attempt_review(request, pk):
     attempt = get_attempt_for(request.user, pk)
     items = list(attempt.evidence.prefetch_related("criteria"))
+    duplicates = duplicate_owners(attempt, items, viewer=request.user)
     return render(
         request,
         "evidence/attempt_review.html",
-        {"attempt": attempt, "items": items, "duplicates": duplicate_owners(attempt, items)},
+        {"attempt": attempt, "items": [(item, duplicates.get(item.sha256, [])) for item in items]},
     )
 
 
@@ -207,16 +206,6 @@ def _own_enrolment_task(request, enrolment_pk, task_pk):
     return enrolment, get_object_or_404(Task, pk=task_pk, tool_id=enrolment.tool_id)
 
 
-def _current_attempt(request, enrolment, task):
-    """The student's open draft (opened if the rules allow), else the latest attempt."""
-    if can_work_on_enrolment(request.user, enrolment):
-        try:
-            return open_attempt(enrolment, task, by=request.user)
-        except AttemptError:
-            pass
-    return Attempt.objects.filter(enrolment=enrolment, task=task).order_by("-number").first()
-
-
 def _task_criteria(task):
     criteria = checklist_criteria(task)
     return criteria or list(
@@ -226,18 +215,21 @@ def _task_criteria(task):
     )
 
 
-def _task_context(request, enrolment, task, attempt, **forms):
+def _task_context(request, enrolment, task, **forms):
+    state = attempt_state(enrolment, task)
     is_student = can_work_on_enrolment(request.user, enrolment)
-    editable = is_student and attempt is not None and attempt.is_draft
+    shown = state.attempt_shown
     criteria = _task_criteria(task)
-    items = list(attempt.evidence.prefetch_related("criteria")) if attempt else []
+    items = list(shown.evidence.prefetch_related("criteria")) if shown else []
     return {
         "enrolment": enrolment,
         "unit": enrolment.tool.unit,
         "task": task,
-        "attempt": attempt,
-        "progress": task_progress(task, enrolment, attempt),
-        "editable": editable,
+        "attempt": shown,
+        "attempt_number": state.number_shown,
+        "revision": shown.revision if shown else 0,
+        "progress": task_progress(task, enrolment, state.attempt),
+        "editable": is_student and state.editable,
         "items": [
             (
                 item,
@@ -251,10 +243,9 @@ def _task_context(request, enrolment, task, attempt, **forms):
         ],
         "text_form": forms.get("text_form") or TextEvidenceForm(),
         "link_form": forms.get("link_form") or LinkEvidenceForm(),
-        "declaration_form": forms.get("declaration_form")
-        or DeclarationForm(initial={"revision": attempt.revision if attempt else 0}),
+        "declaration_form": forms.get("declaration_form") or DeclarationForm(),
         "max_upload_mb": max_upload_bytes() // (1024 * 1024),
-        "declaration": getattr(attempt, "declaration", None) if attempt and not attempt.is_draft else None,
+        "declaration": getattr(shown, "declaration", None) if shown and not shown.is_draft else None,
     }
 
 
@@ -270,8 +261,7 @@ def _add_evidence(request, enrolment_pk, task_pk, form_class, service, form_name
         else:
             messages.success(request, "Added to your evidence.")
             return redirect("evidence:task_detail", enrolment.pk, task.pk)
-    attempt = _current_attempt(request, enrolment, task)
-    context = _task_context(request, enrolment, task, attempt, **{form_name: form})
+    context = _task_context(request, enrolment, task, **{form_name: form})
     return render(request, "evidence/task_detail.html", context, status=400)
 
 

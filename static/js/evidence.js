@@ -46,8 +46,12 @@
       request.setRequestHeader("Accept", "application/json");
       request.upload.addEventListener("progress", function (event) {
         if (event.lengthComputable) {
-          bar.value = Math.round((event.loaded / event.total) * 100);
+          // Sending is not storing: the bar fills to 90% while sending, the rest on the answer.
+          bar.value = Math.round((event.loaded / event.total) * 90);
         }
+      });
+      request.upload.addEventListener("load", function () {
+        status.textContent = "Sent; checking the file…";
       });
       request.addEventListener("load", function () {
         let result = { ok: false, message: "The upload failed (" + request.status + "). Try again." };

@@ -5,7 +5,6 @@ the database is flushed after each test (live_server implies transactional_db).
 """
 
 import re
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -57,22 +56,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
-    """Start the live server once the test database exists, and let it answer one request at a time.
+    """Start the live server once the test database exists, so its threads open that database.
 
-    On SQLite the test database lives in memory, and the server's threads share the test's
-    connection to it only if it is already the test database when the server starts; otherwise
-    every request opens its own connection, which SQLite's backend never closes. Sharing one
-    connection, two requests at once (the upload form sends each file in its own request)
-    would break each other's transactions, so requests are served one after another.
+    The SQLite test database is a file (see the root conftest), so each request gets its own
+    connection, and requests sent at once are served at once, as under `make run`.
     """
-    server = live_server.thread.httpd
-    app, lock = server.get_app(), threading.Lock()
-
-    def one_at_a_time(environ, start_response):
-        with lock:
-            return app(environ, start_response)
-
-    server.set_app(one_at_a_time)
     return live_server
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.conf import settings
@@ -239,3 +240,77 @@ def test_another_student_cannot_reach_the_first_ones_work(
     assert download.headers["content-type"] == "application/pdf"
     assert download.body() == PDF
     assert_accessible(bob_page)
+
+
+@pytest.mark.browser
+def test_student_uploads_then_signs_and_submits_on_the_same_page(page, charlie, enrolment, tmp_path):
+    records = tmp_path / "customer-records.pdf"
+    records.write_bytes(PDF)
+    sign_in(page, charlie)
+    page.goto(f"/enrolments/{enrolment.pk}/tasks/{enrolment.tool.tasks.get().pk}/")
+    page.get_by_label("Type your full name to sign").fill("Charlie Wilson")
+
+    page.get_by_label("Choose files, or drag and drop them here").set_input_files(records)
+    expect(upload_row(page, "customer-records.pdf")).to_contain_text("Uploaded “customer-records.pdf” (PDF).")
+    expect(page.get_by_role("heading", name="Your evidence (1)")).to_be_visible()
+    page.get_by_label(DECLARATION).check()
+    page.get_by_role("button", name="Submit attempt 1").click()
+
+    expect(page.get_by_role("status").filter(has_text="submitted")).to_have_text(
+        "Attempt 1 submitted. It is now with your assessor."
+    )
+    expect(page.locator("#task-status")).to_have_text("Submitted")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_eight_files_chosen_at_once_are_all_stored(page, charlie, enrolment, tmp_path):
+    files = []
+    for number in range(1, 9):
+        path = tmp_path / f"week-{number}.pdf"
+        path.write_bytes(PDF.replace(b"%%EOF", f"% week {number}\n%%EOF".encode()))
+        files.append(path)
+    sign_in(page, charlie)
+    page.goto(f"/enrolments/{enrolment.pk}/tasks/{enrolment.tool.tasks.get().pk}/")
+
+    page.get_by_label("Choose files, or drag and drop them here").set_input_files(files)
+
+    for path in files:
+        expect(upload_row(page, path.name)).to_contain_text(f"Uploaded “{path.name}” (PDF).")
+    expect(page.get_by_role("heading", name="Your evidence (8)")).to_be_visible()
+    for path in files:
+        expect(page.get_by_role("link", name=path.name, exact=True)).to_be_visible()
+    assert sorted(enrolment.attempts.get().evidence.values_list("title", flat=True)) == [
+        p.name for p in files
+    ]
+    save_screenshot(page, "student-task-eight-uploads")
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_upload_progress_is_not_complete_before_the_server_answers(
+    page, charlie, enrolment, tmp_path, monkeypatch
+):
+    from evidence.views import student
+
+    answered, stored = threading.Event(), student.add_file_evidence
+
+    def held_until_the_test_lets_go(*args, **kwargs):
+        answered.wait(timeout=20)
+        return stored(*args, **kwargs)
+
+    monkeypatch.setattr(student, "add_file_evidence", held_until_the_test_lets_go)
+    records = tmp_path / "customer-records.pdf"
+    records.write_bytes(PDF)
+    sign_in(page, charlie)
+    page.goto(f"/enrolments/{enrolment.pk}/tasks/{enrolment.tool.tasks.get().pk}/")
+
+    page.get_by_label("Choose files, or drag and drop them here").set_input_files(records)
+    row = upload_row(page, "customer-records.pdf")
+    expect(row).to_contain_text("Sent; checking the file…")
+    bar = row.get_by_role("progressbar", name="Uploading customer-records.pdf")
+    assert bar.evaluate("bar => bar.value") < 100
+    answered.set()
+
+    expect(row).to_contain_text("Uploaded “customer-records.pdf” (PDF).")
+    assert bar.evaluate("bar => bar.value") == 100
