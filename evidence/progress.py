@@ -113,15 +113,30 @@ def assessor_overview(assessor):
     return cohorts, waiting
 
 
-def duplicate_owners(attempt, items):
-    """Map a file's SHA-256 to the other students who handed in the very same file."""
+def duplicate_owners(attempt, items, *, viewer):
+    """Map a file's SHA-256 to who else handed in the very same file, as the viewer may know them.
+
+    Only assessors and admins are told, and only about submitted work on both sides: a draft is
+    not handed in yet. A student in a cohort the viewer does not assess stays unnamed.
+    """
+    if attempt.is_draft or not (viewer.is_assessor or viewer.is_rto_admin):
+        return {}
     hashes = {item.sha256 for item in items if item.sha256}
-    owners = {}
     others = (
         EvidenceItem.objects.filter(sha256__in=hashes)
         .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)
+        .exclude(attempt__status=Attempt.Status.DRAFT)
         .select_related("attempt__enrolment__student")
     )
+    visible_cohorts = (
+        set() if viewer.is_rto_admin else set(viewer.assessed_cohorts.values_list("pk", flat=True))
+    )
+    owners = {}
     for other in others:
-        owners.setdefault(other.sha256, set()).add(str(other.attempt.enrolment.student))
+        enrolment = other.attempt.enrolment
+        if viewer.is_rto_admin or enrolment.cohort_id in visible_cohorts:
+            owner = str(enrolment.student)
+        else:
+            owner = "a student in another cohort"
+        owners.setdefault(other.sha256, set()).add(owner)
     return {sha: sorted(names) for sha, names in owners.items()}

@@ -108,16 +108,3 @@ def test_the_browser_path_strips_folder_names_before_the_portal_sees_them(
 def test_accepted_types_are_recognised_by_content(name, content, content_type):
     checked = check_upload(SimpleUploadedFile(name, content))
     assert checked.content_type == content_type
-
-
-def test_same_file_from_two_students_is_flagged_to_the_assessor(
-    client, bob, charlie, dana, enrolment, dana_enrolment, portfolio
-):
-    add_file_evidence(open_attempt(dana_enrolment, portfolio, by=dana), upload("mine.pdf", PDF), by=dana)
-    attempt = open_attempt(enrolment, portfolio, by=charlie)
-    add_file_evidence(attempt, upload("also-mine.pdf", PDF), by=charlie)
-    add_file_evidence(attempt, upload("photo.png", PNG), by=charlie)
-    client.force_login(bob)
-    page = client.get(reverse("evidence:attempt_review", args=[attempt.pk])).content.decode()
-    assert page.count("Same file as another student's:") == 1
-    assert "Dana Lee handed in an identical file" in page
