@@ -74,12 +74,25 @@ class Element(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class CriterionManager(models.Manager):
+    """Fetch each criterion with its element, which its code (1.1) and its ordering need anyway.
+
+    Related managers and prefetches (`item.criteria.all()`) build on this one, so a page listing
+    the criteria a piece of evidence demonstrates never fetches their elements one by one.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("element")
+
+
 class PerformanceCriterion(models.Model):
     """A performance criterion, numbered element.n (1.1, 1.2 …)."""
 
     element = models.ForeignKey(Element, models.CASCADE, related_name="criteria")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
+
+    objects = CriterionManager()
 
     class Meta:
         verbose_name_plural = "performance criteria"

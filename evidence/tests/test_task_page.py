@@ -5,11 +5,13 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence.models import Attempt, EvidenceItem
-from evidence.services.attempts import open_attempt
+from evidence.services.attempts import add_file_evidence, link_criteria, open_attempt
 from evidence.tests.files import PDF, PNG, upload
+from units.models import PerformanceCriterion
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +128,30 @@ def test_files_uploaded_at_the_same_moment_are_all_stored(client, charlie, enrol
 
     assert statuses == [200] * 6
     assert EvidenceItem.objects.filter(attempt__number=1).count() == 6
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_task_and_attempt_pages_take_as_many_queries_for_ten_linked_criteria_as_for_one(
+    client, bob, charlie, enrolment, portfolio
+):
+    attempt = open_attempt(enrolment, portfolio, by=charlie)
+    item, _ = add_file_evidence(attempt, upload("log.pdf", PDF), by=charlie)
+    criteria = list(PerformanceCriterion.objects.filter(element__unit=enrolment.tool.unit))
+    assert len(criteria) == 10
+    pages = {
+        charlie: task_url(enrolment, portfolio),
+        bob: reverse("evidence:attempt_review", args=[attempt.pk]),
+    }
+    counts = {}
+    for linked in (criteria[:1], criteria):
+        link_criteria(item, [pc.pk for pc in linked], by=charlie)
+        for user, url in pages.items():
+            client.force_login(user)
+            counts.setdefault(user.username, []).append(queries_for(client, url))
+    assert counts["charlie"][0] == counts["charlie"][1]
+    assert counts["bob"][0] == counts["bob"][1]
