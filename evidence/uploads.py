@@ -35,6 +35,7 @@ ALLOWED = {
     "mov": ("QuickTime video", "video/quicktime", False),
     "txt": ("plain text", "text/plain", False),
 }
+INLINE_CONTENT_TYPES = frozenset(content_type for _, content_type, inline in ALLOWED.values() if inline)
 ALLOWED_LABELS = "PDF, Word, Excel, PowerPoint, OpenDocument, JPEG, PNG, HEIC, MP4, MOV or plain text"
 HEAD_BYTES = 64 * 1024
 NAME_JUNK_RE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -54,6 +55,11 @@ class CheckedUpload:
     inline: bool
     size: int
     sha256: str
+
+
+def opens_inline(content_type):
+    """Say whether a stored file of this type is shown in the browser rather than downloaded."""
+    return content_type in INLINE_CONTENT_TYPES
 
 
 def max_upload_bytes():

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.services.attempts import add_file_evidence, open_attempt
-from evidence.tests.files import PDF, TEXT, upload
+from evidence.tests.files import PDF, PNG, TEXT, docx, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,18 @@ def test_files_have_no_public_url(client, files, settings):
     stored = files[0].file.name
     assert client.get(f"/media/{stored}").status_code == 404
     assert client.get(f"{settings.MEDIA_URL}{stored}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "disposition"),
+    [("photo.png", PNG, "inline"), ("essay.docx", docx(), "attachment")],
+)
+def test_images_open_in_the_browser_and_office_files_download(
+    client, charlie, enrolment, portfolio, name, content, disposition
+):
+    attempt = open_attempt(enrolment, portfolio, by=charlie)
+    item, _ = add_file_evidence(attempt, upload(name, content), by=charlie)
+    client.force_login(charlie)
+    response = client.get(reverse("evidence:evidence_download", args=[item.pk]))
+    response.close()
+    assert response["Content-Disposition"] == f'{disposition}; filename="{name}"'

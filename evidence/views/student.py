@@ -28,7 +28,7 @@ from evidence.services.attempts import (
     remove_evidence,
     submit_attempt,
 )
-from evidence.uploads import UploadRefused, max_upload_bytes
+from evidence.uploads import UploadRefused, max_upload_bytes, opens_inline
 from units.matrix import checklist_criteria
 from units.models import Element, PerformanceCriterion, Task
 
@@ -156,9 +156,11 @@ def evidence_download(request, pk):
     item = get_evidence_for(request.user, pk)
     if item.kind != EvidenceItem.Kind.FILE:
         raise Http404
-    inline = item.content_type == "application/pdf" or item.content_type in {"image/jpeg", "image/png"}
     response = FileResponse(
-        item.file.open("rb"), as_attachment=not inline, filename=item.title, content_type=item.content_type
+        item.file.open("rb"),
+        as_attachment=not opens_inline(item.content_type),
+        filename=item.title,
+        content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
