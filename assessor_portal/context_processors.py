@@ -1,6 +1,17 @@
 from django.conf import settings
 
+from evidence.permissions import can_manage_cohorts
+from units.permissions import can_import_units, can_view_full_tool
+
 
 def site(request):
-    """Give every template the site's name."""
-    return {"portal_name": settings.SITE_NAME}
+    """Give every template the site's name and the menu the signed-in user may use."""
+    user = request.user
+    return {
+        "portal_name": settings.SITE_NAME,
+        "menu": {
+            "tools": can_view_full_tool(user),
+            "cohorts": can_manage_cohorts(user),
+            "import": can_import_units(user),
+        },
+    }
