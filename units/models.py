@@ -44,6 +44,14 @@ class Unit(models.Model):
     def get_absolute_url(self):
         return reverse("units:unit_detail", args=[self.code, self.release])
 
+    def is_in_use(self):
+        """Say whether a published or retired tool maps this release: its rows are then a record.
+
+        Students' evidence and judgements point at its criteria, so editing or deleting them
+        would silently change what was assessed.
+        """
+        return self.tools.exclude(status=AssessmentTool.Status.DRAFT).exists()
+
     def requirement_lists(self):
         """Return [(kind label, [ItemNode …])] for PE, KE and conditions, nested, in one query."""
         nodes, roots = {}, {kind: [] for kind in RequirementItem.Kind}
