@@ -99,7 +99,7 @@ def bench_matrix():
     from assessor_portal.models import User
     from units.matrix import get_matrix_row
     from units.models import PerformanceCriterion
-    from units.services import add_task, create_tool, set_mapping, toggle_mapping
+    from units.services import add_task, create_tool, set_mapping
     from units.tests.factories import make_unit
 
     admin = User.objects.create_user("bench-admin", role="admin")
@@ -116,7 +116,7 @@ def bench_matrix():
         for n in range(task_count):
             task = add_task(tool, by=admin, title=f"Task {n + 1}", type="project")
             for pc in pcs[n::task_count]:
-                toggle_mapping(task, pc, by=admin)
+                set_mapping(task, pc, by=admin, mapped=True)
         url = f"/tools/{tool.pk}/matrix/"
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
@@ -155,7 +155,7 @@ def bench_student_home():
     from assessor_portal.models import User
     from evidence.models import Enrolment
     from units.models import RequirementItem
-    from units.services import add_task, create_tool, publish_tool, toggle_mapping
+    from units.services import add_task, create_tool, publish_tool, set_mapping
     from units.tests.factories import make_unit
 
     admin = User.objects.get(username="bench-admin")
@@ -171,9 +171,9 @@ def bench_student_home():
                 task = add_task(tool, by=admin, title=f"Task {t + 1}", type="project")
             for element in unit.elements.all():
                 for pc in element.criteria.all():
-                    toggle_mapping(task, pc, by=admin)
+                    set_mapping(task, pc, by=admin, mapped=True)
             for item in RequirementItem.objects.filter(unit=unit, children__isnull=True):
-                toggle_mapping(task, item, by=admin)
+                set_mapping(task, item, by=admin, mapped=True)
             Enrolment.objects.create(
                 student=student, tool=publish_tool(tool, by=admin), enrolled_on=datetime.date.today()
             )

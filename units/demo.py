@@ -4,7 +4,7 @@ import json
 
 from .matrix import build_matrix, get_matrix_row
 from .models import AssessmentTool, Unit
-from .services import add_task, create_tool, publish_tool, toggle_mapping
+from .services import add_task, create_tool, publish_tool, set_mapping
 
 
 def load_demo_tool(path, *, by):
@@ -25,7 +25,7 @@ def load_demo_tool(path, *, by):
         task = add_task(tool, by=by, **fields)
         wanted = _labels(task_spec["criteria"], rows, "PC") + _labels(task_spec["items"], rows, "items")
         for label in wanted:
-            toggle_mapping(task, get_matrix_row(tool, rows[label].key), by=by)
+            set_mapping(task, get_matrix_row(tool, rows[label].key), by=by, mapped=True)
     return publish_tool(tool, by=by), True
 
 

@@ -300,18 +300,6 @@ def _renumber(tool, order):
 
 
 @transaction.atomic
-def toggle_mapping(task, row, *, by):
-    """Tick or untick one cell of the matrix; return whether the task now addresses the row."""
-    _lock_draft(task.tool, by=by)
-    through, link = _mapping(task, row)
-    deleted, _ = through.objects.filter(**link).delete()
-    if deleted:
-        return False
-    through.objects.create(**link)
-    return True
-
-
-@transaction.atomic
 def set_mapping(task, row, *, by, mapped):
     """Make one cell of the matrix ticked or not, whatever it was.
 

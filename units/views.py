@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -32,7 +32,6 @@ from .services import (
     publish_tool,
     retire_tool,
     set_mapping,
-    toggle_mapping,
     update_task,
     update_tool,
 )
@@ -279,11 +278,10 @@ def tool_matrix_toggle(request, pk):
         Task.objects.select_related("tool"), pk=task_pk if task_pk.isdigit() else None, tool=tool
     )
     row = get_matrix_row(tool, row_key)
+    if wanted not in {"0", "1"}:
+        return HttpResponseBadRequest("Reload the matrix page and try again.")
     try:
-        if wanted in {"0", "1"}:
-            set_mapping(task, row, by=request.user, mapped=wanted == "1")
-        else:
-            toggle_mapping(task, row, by=request.user)
+        set_mapping(task, row, by=request.user, mapped=wanted == "1")
     except ToolError as error:
         if request.htmx:
             return HttpResponse(str(error), status=409)

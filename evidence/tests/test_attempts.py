@@ -285,7 +285,7 @@ def test_student_home_query_count_does_not_grow_with_units(client, charlie, alic
     import datetime
 
     from evidence.models import Enrolment
-    from units.services import add_task, create_tool, publish_tool, toggle_mapping
+    from units.services import add_task, create_tool, publish_tool, set_mapping
     from units.tests.factories import make_unit
 
     def enrol_in_new_units(count):
@@ -295,9 +295,9 @@ def test_student_home_query_count_does_not_grow_with_units(client, charlie, alic
             for t in range(5):
                 task = add_task(tool, by=alice, title=f"Task {t}", type="project")
             for row in unit.elements.get().criteria.all():
-                toggle_mapping(task, row, by=alice)
+                set_mapping(task, row, by=alice, mapped=True)
             for item in unit.requirement_items.filter(children__isnull=True):
-                toggle_mapping(task, item, by=alice)
+                set_mapping(task, item, by=alice, mapped=True)
             Enrolment.objects.create(
                 student=charlie, tool=publish_tool(tool, by=alice), enrolled_on=datetime.date.today()
             )
