@@ -244,6 +244,15 @@ class AssessmentTool(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    def change_refusal(self):
+        """Say why the tool cannot be changed, or "" while it is a draft: a used tool is a record."""
+        if self.is_draft:
+            return ""
+        return (
+            f"Version {self.version} is {self.get_status_display().lower()} and cannot be changed. "
+            "Make a new version to change it."
+        )
+
 
 class Task(models.Model):
     """An assessment task of a tool, mapped to the criteria and evidence it addresses."""

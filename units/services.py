@@ -209,11 +209,8 @@ def _lock_draft(tool, *, by, revision=None):
     if not can_author_tools(by):
         raise PermissionDenied
     tool = AssessmentTool.objects.select_for_update().select_related("unit").get(pk=tool.pk)
-    if not tool.is_draft:
-        raise ToolError(
-            f"Version {tool.version} is {tool.get_status_display().lower()} and cannot be changed. "
-            "Make a new version to change it."
-        )
+    if refusal := tool.change_refusal():
+        raise ToolError(refusal)
     if revision is not None and int(revision) != tool.revision:
         raise ToolError(
             "Someone changed this tool after you opened this page, so your changes were not saved. "

@@ -363,10 +363,7 @@ def _tool_change(request, target, service, success, **fields):
 
 
 def _refuse_published(request, tool):
-    if tool.is_draft:
-        return None
-    messages.error(
-        request,
-        f"Version {tool.version} is {tool.get_status_display().lower()} and cannot be changed. Make a new version to change it.",
-    )
-    return redirect(tool)
+    if refusal := tool.change_refusal():
+        messages.error(request, refusal)
+        return redirect(tool)
+    return None
