@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from assessor_portal.revisions import bump_revision, is_stale, lock_row
+
 from .importing.parsed import REQUIREMENT_KINDS
 from .models import AssessmentTool, Element, PerformanceCriterion, RequirementItem, Task, Unit
 from .permissions import can_author_tools, can_import_units
@@ -208,20 +210,15 @@ def _lock_draft(tool, *, by, revision=None):
     """
     if not can_author_tools(by):
         raise PermissionDenied
-    tool = AssessmentTool.objects.select_for_update().select_related("unit").get(pk=tool.pk)
+    tool = lock_row(AssessmentTool.objects.select_related("unit"), tool.pk)
     if refusal := tool.change_refusal():
         raise ToolError(refusal)
-    if revision is not None and int(revision) != tool.revision:
+    if is_stale(tool, revision):
         raise ToolError(
             "Someone changed this tool after you opened this page, so your changes were not saved. "
             "They are still in the form below: compare them with the tool and save again."
         )
     return tool
-
-
-def _bump(tool):
-    tool.revision += 1
-    tool.save(update_fields=["revision"])
 
 
 @transaction.atomic
@@ -248,14 +245,14 @@ def add_task(tool, *, by, **fields):
     """Add a task at the end of a draft tool."""
     tool = _lock_draft(tool, by=by)
     task = Task(tool=tool, number=tool.tasks.count() + 1)
-    _bump(tool)
+    bump_revision(tool)
     return _save_fields(task, fields, TASK_FIELDS)
 
 
 @transaction.atomic
 def update_task(task, *, by, revision=None, **fields):
     """Change a task of a draft tool."""
-    _bump(_lock_draft(task.tool, by=by, revision=revision))
+    bump_revision(_lock_draft(task.tool, by=by, revision=revision))
     task = Task.objects.get(pk=task.pk)
     return _save_fields(task, fields, TASK_FIELDS)
 
@@ -264,7 +261,7 @@ def update_task(task, *, by, revision=None, **fields):
 def delete_task(task, *, by):
     """Remove a task from a draft tool; the tasks after it move up a number."""
     tool = _lock_draft(task.tool, by=by)
-    _bump(tool)
+    bump_revision(tool)
     Task.objects.filter(pk=task.pk).delete()
     _renumber(tool, [t.pk for t in tool.tasks.order_by("number")])
 
@@ -279,7 +276,7 @@ def move_task(task, *, by, offset):
     if not 0 <= target < len(order):
         raise ToolError(f"Task {index + 1} is already {'first' if offset < 0 else 'last'}.")
     order[index], order[target] = order[target], order[index]
-    _bump(tool)
+    bump_revision(tool)
     _renumber(tool, order)
 
 

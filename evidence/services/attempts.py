@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from assessor_portal.revisions import bump_revision, is_stale, lock_row
 from evidence.models import Attempt, Declaration, Enrolment, EvidenceItem
 from evidence.permissions import can_work_on_enrolment
 from evidence.uploads import check_upload
@@ -101,7 +102,7 @@ def open_attempt(enrolment, task, *, by):
 
 def _lock_draft(attempt, *, by, revision=None):
     """Lock the attempt's row; refuse unless it is the student's own unsubmitted, current draft."""
-    attempt = Attempt.objects.select_for_update().select_related("enrolment", "task").get(pk=attempt.pk)
+    attempt = lock_row(Attempt.objects.select_related("enrolment", "task"), attempt.pk)
     if not can_work_on_enrolment(by, attempt.enrolment):
         raise PermissionDenied
     if not attempt.is_draft:
@@ -109,17 +110,12 @@ def _lock_draft(attempt, *, by, revision=None):
         raise AttemptError(
             f"Attempt {attempt.number} was submitted on {submitted} and can no longer be changed."
         )
-    if revision is not None and int(revision) != attempt.revision:
+    if is_stale(attempt, revision):
         raise AttemptError(
             "This page is out of date: the attempt was changed in another tab or window. "
             "Check the evidence below, then try again."
         )
     return attempt
-
-
-def _changed(attempt):
-    attempt.revision += 1
-    attempt.save(update_fields=["revision"])
 
 
 def add_file_evidence(attempt, upload, *, by):
@@ -140,7 +136,7 @@ def add_file_evidence(attempt, upload, *, by):
         with transaction.atomic():
             item.attempt = _lock_draft(attempt, by=by)
             item.save()
-            _changed(item.attempt)
+            bump_revision(item.attempt)
     except BaseException:
         item.file.delete(save=False)
         raise
@@ -152,7 +148,7 @@ def add_text_evidence(attempt, *, by, title, text):
     """Add a written answer to the student's draft."""
     attempt = _lock_draft(attempt, by=by)
     item = EvidenceItem.objects.create(attempt=attempt, kind=EvidenceItem.Kind.TEXT, title=title, text=text)
-    _changed(attempt)
+    bump_revision(attempt)
     return item
 
 
@@ -163,7 +159,7 @@ def add_link_evidence(attempt, *, by, title, url):
     item = EvidenceItem.objects.create(
         attempt=attempt, kind=EvidenceItem.Kind.LINK, title=title or url, url=url
     )
-    _changed(attempt)
+    bump_revision(attempt)
     return item
 
 
@@ -173,7 +169,7 @@ def remove_evidence(item, *, by):
     attempt = _lock_draft(item.attempt, by=by)
     stored = item.file.name if item.file else ""
     EvidenceItem.objects.filter(pk=item.pk).delete()
-    _changed(attempt)
+    bump_revision(attempt)
     if stored:
         storage = item.file.storage
         transaction.on_commit(lambda: storage.delete(stored))
@@ -188,7 +184,7 @@ def link_criteria(item, criteria_ids, *, by):
     if len(criteria) != len(set(criteria_ids)):
         raise AttemptError("Some of those criteria are not part of this unit.")
     item.criteria.set(criteria)
-    _changed(attempt)
+    bump_revision(attempt)
     return criteria
 
 
@@ -219,8 +215,7 @@ def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_
         declaration.signature.save(f"signature-{attempt.pk}.png", ContentFile(signature_png), save=False)
     declaration.save()
     attempt.status, attempt.submitted_at = Attempt.Status.SUBMITTED, declaration.signed_at
-    attempt.revision += 1
-    attempt.save(update_fields=["status", "submitted_at", "revision"])
+    bump_revision(attempt, "status", "submitted_at")
     return attempt
 
 
