@@ -1,0 +1,34 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessor_portal.scale import SCALE_PASSWORD, ScaleDataError, ScaleSize, make_scale_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the benchmarks' scale data: by default 10,000 students in 300 "
+        "cohorts, 40 units with published tools, about 100,000 attempts in every status and 300,000 "
+        "pieces of evidence. The same seed always makes the same data. Meant for PostgreSQL; the "
+        f"people it makes sign in with the password {SCALE_PASSWORD!r}."
+    )
+
+    def add_arguments(self, parser):
+        defaults = ScaleSize()
+        for name in ("students", "cohorts", "units", "assessors", "seed"):
+            parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
+
+    def handle(self, *args, **options):
+        size = ScaleSize(
+            **{name: options[name] for name in ("students", "cohorts", "units", "assessors", "seed")}
+        )
+        if size.cohorts > size.students:
+            raise CommandError("Give at least one student per cohort.")
+        started = time.perf_counter()
+        try:
+            report = make_scale_data(size, progress=lambda message: self.stdout.write(f"  {message}"))
+        except ScaleDataError as error:
+            raise CommandError(str(error)) from None
+        for name, count in sorted(report.counts.items()):
+            self.stdout.write(f"{name:<28} {count:>9,}")
+        self.stdout.write(f"Built in {time.perf_counter() - started:.0f} s.")

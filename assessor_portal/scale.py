@@ -1,0 +1,301 @@
+"""A large, deterministic data set for benchmarks: an RTO with thousands of students at work.
+
+The catalogue and the tools are built through the real services (they are few); students,
+cohorts, enrolments, attempts, declarations and evidence are bulk-inserted, row for row as the
+services would have saved them: every attempt past draft has its signed declaration, every file
+row its stored file and SHA-256, every status its dates, and the database's constraints hold.
+"""
+
+import datetime
+import hashlib
+import random
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from evidence.models import Attempt, Cohort, Declaration, Enrolment, EvidenceItem
+from units.importing import ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit
+from units.matrix import build_matrix, get_matrix_row
+from units.services import add_task, create_tool, import_unit, publish_tool, set_mapping
+
+User = get_user_model()
+
+SCALE_PASSWORD = "scale-password-2026"
+COHORT_PREFIX = "SCALE-"
+GIVEN_NAMES = [
+    "Olivia", "Jack", "Charlotte", "William", "Amelia", "Noah", "Isla", "Oliver", "Mia", "Leo",
+    "Ava", "Henry", "Grace", "Lucas", "Chloe", "Thomas", "Zoe", "James", "Ruby", "Ethan",
+    "Priya", "Wei", "Aroha", "Mohammed", "Linh", "Kiri", "Santiago", "Yuki", "Fatima", "Arjun",
+]  # fmt: skip
+FAMILY_NAMES = [
+    "Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson", "Martin",
+    "White", "Anderson", "Walker", "Thompson", "Harris", "Lee", "Ryan", "Robinson", "Kelly",
+    "King", "Singh", "Chen", "Patel", "Tran", "Kaur", "Murphy", "O'Brien", "Papadopoulos",
+]  # fmt: skip
+TASKS = [
+    # (title, type, days after the student starts, what the task maps)
+    ("Knowledge questions", "questions", 21, "items"),
+    ("Workplace project", "project", 42, "criteria"),
+    ("Observation at work", "observation", 56, "first criteria"),
+]
+# How a student's work on one task stands, with its weight: most tasks are done, some under way.
+OUTCOMES = [
+    ("not started", 20),
+    ("draft", 10),
+    ("submitted", 12),
+    ("assessing", 5),
+    ("S", 33),
+    ("NS", 6),
+    ("NS then draft", 4),
+    ("NS then submitted", 4),
+    ("NS then S", 6),
+]
+
+
+@dataclass(frozen=True)
+class ScaleSize:
+    students: int = 10_000
+    cohorts: int = 300
+    units: int = 40
+    assessors: int = 150
+    units_per_cohort: int = 4
+    evidence_per_attempt: int = 3
+    seed: int = 2026
+
+
+@dataclass
+class ScaleReport:
+    counts: dict = field(default_factory=dict)
+
+    def add(self, name, number):
+        self.counts[name] = self.counts.get(name, 0) + number
+
+
+class ScaleDataError(Exception):
+    """The scale data cannot be built here; the message says why."""
+
+
+def make_scale_data(size, *, progress=lambda message: None):
+    """Build the scale data set into an empty portal and return what was made."""
+    if Cohort.objects.filter(code__startswith=COHORT_PREFIX).exists():
+        raise ScaleDataError("This database already has the scale data. Use a fresh database.")
+    rng = random.Random(size.seed)
+    report = ScaleReport()
+    admin = User.objects.create_user(
+        "scale-admin", password=SCALE_PASSWORD, role="admin", first_name="Sam", last_name="Admin"
+    )
+    tools = _catalogue(size, admin, progress)
+    report.add("units with published tools", len(tools))
+    password = make_password(SCALE_PASSWORD)
+    assessors = _people(size.assessors, "assessor", password, rng)
+    students = _people(size.students, "student", password, rng)
+    progress(f"{len(assessors)} assessors and {len(students)} students")
+    tasks = {tool.pk: list(tool.tasks.order_by("number")) for tool in tools}
+    mapped = {
+        task.pk: list(task.criteria.values_list("pk", flat=True)) or _unit_criteria(tool)
+        for tool in tools
+        for task in tasks[tool.pk]
+    }
+    for number in range(size.cohorts):
+        with transaction.atomic():
+            _cohort(
+                number,
+                size,
+                rng,
+                admin,
+                assessors,
+                students[number :: size.cohorts],
+                tools,
+                tasks,
+                mapped,
+                report,
+            )
+        if number % 25 == 24:
+            progress(f"{number + 1} of {size.cohorts} cohorts")
+    return report
+
+
+def _catalogue(size, admin, progress):
+    tools = []
+    for number in range(size.units):
+        unit = import_unit(_parsed_unit(number)).unit
+        tool = create_tool(
+            unit,
+            by=admin,
+            issue_date=datetime.date(2026, 1, 15),
+            evidence_required="Written answers, a workplace project and an observation at work.",
+        )
+        rows = [row for row in build_matrix(tool).rows if not row.is_heading]
+        for title, kind, days, maps in TASKS:
+            task = add_task(
+                tool, by=admin, title=title, type=kind, due_days_after_enrolment=days, max_attempts=2
+            )
+            chosen = {
+                "items": [row for row in rows if row.kind != "PC"],
+                "criteria": [row for row in rows if row.kind == "PC"],
+                "first criteria": [row for row in rows if row.kind == "PC"][:5],
+            }[maps]
+            for row in chosen:
+                set_mapping(task, get_matrix_row(tool, row.key), by=admin, mapped=True)
+        tools.append(publish_tool(tool, by=admin))
+    progress(f"{len(tools)} units with published tools")
+    return tools
+
+
+def _parsed_unit(number):
+    code = f"SCLOPS{401 + number}"
+    unit = ParsedUnit(source_format="json", code=code, title=f"Operate scale process {number + 1}", release=1)
+    unit.application = "This unit describes the skills and knowledge required to operate a process at scale."
+    for e in range(1, 6):
+        element = ParsedElement(e, f"Carry out stage {e} of the process")
+        element.criteria = [
+            ParsedCriterion(n, f"Complete step {e}.{n} to the workplace standard") for n in range(1, 4)
+        ]
+        unit.elements.append(element)
+    unit.performance_evidence = [ParsedItem(f"complete the process on {n} occasions") for n in (1, 2, 3)]
+    unit.knowledge_evidence = [
+        ParsedItem("explain the workplace procedures"),
+        ParsedItem(
+            "describe key features of:", children=[ParsedItem("safety rules"), ParsedItem("record keeping")]
+        ),
+    ]
+    unit.assessment_conditions = [ParsedItem("Assessors must satisfy the Standards for RTOs.")]
+    return unit
+
+
+def _unit_criteria(tool):
+    return [pc.pk for element in tool.unit.elements.all() for pc in element.criteria.all()]
+
+
+def _people(count, role, password, rng):
+    prefix = {"student": "S", "assessor": "A"}[role]
+    people = []
+    for n in range(1, count + 1):
+        given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
+        username = f"{prefix}{n:05d}"
+        people.append(
+            User(
+                username=username if role == "student" else f"assessor{n:03d}",
+                password=password,
+                role=role,
+                first_name=given,
+                last_name=family,
+                email=f"{username.lower()}@scale.example.edu.au",
+                student_id=username if role == "student" else "",
+            )
+        )
+    return User.objects.bulk_create(people, batch_size=2000)
+
+
+def _cohort(number, size, rng, admin, assessors, members, tools, tasks, mapped, report):
+    start = datetime.date(2026, 1, 27) + datetime.timedelta(days=7 * (number % 40))
+    cohort = Cohort.objects.create(
+        name=f"Scale cohort {number + 1}", code=f"{COHORT_PREFIX}{number + 1:03d}", start_date=start
+    )
+    cohort.assessors.set(rng.sample(assessors, min(2, len(assessors))))
+    cohort.students.set(members)
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(student=student, tool=tool, cohort=cohort, enrolled_on=start, enrolled_by=admin)
+        for tool in rng.sample(tools, min(size.units_per_cohort, len(tools)))
+        for student in members
+    )
+    report.add("cohorts", 1)
+    report.add("students", len(members))
+    report.add("enrolments", len(enrolments))
+    attempts, declarations = [], []
+    for enrolment in enrolments:
+        for task in tasks[enrolment.tool_id]:
+            outcome = rng.choices([name for name, _ in OUTCOMES], [weight for _, weight in OUTCOMES])[0]
+            for attempt in _attempts(enrolment, task, outcome, start):
+                attempts.append(attempt)
+    Attempt.objects.bulk_create(attempts, batch_size=2000)
+    for attempt in attempts:
+        report.add(f"attempts {attempt.status}", 1)
+        if not attempt.is_draft:
+            student = attempt.enrolment.student
+            declarations.append(
+                Declaration(
+                    attempt=attempt,
+                    student=student,
+                    typed_name=student.get_full_name(),
+                    signed_at=attempt.submitted_at,
+                    ip_address="127.0.0.1",
+                    user_agent="make_scale_data",
+                )
+            )
+    Declaration.objects.bulk_create(declarations, batch_size=2000)
+    report.add("declarations", len(declarations))
+    _evidence(attempts, size, rng, mapped, report)
+
+
+def _attempts(enrolment, task, outcome, start):
+    """The attempts a student has made at a task, as the services would have left them."""
+    if outcome == "not started":
+        return []
+    steps = outcome.split(" then ")
+    made = []
+    for number, status in enumerate(steps, start=1):
+        submitted = timezone.make_aware(
+            datetime.datetime.combine(start, datetime.time(10))
+            + datetime.timedelta(days=task.number * 10 + number * 14)
+        )
+        attempt = Attempt(enrolment=enrolment, task=task, number=number, status=status, revision=3)
+        if status != "draft":
+            attempt.submitted_at = submitted
+            attempt.revision = 4
+        if status in {"S", "NS"}:
+            attempt.feedback = (
+                "All criteria demonstrated."
+                if status == "S"
+                else "Step 2.2 is not shown: add the checked record."
+            )
+            attempt.feedback_released_at = submitted + datetime.timedelta(days=7)
+        if status == "NS" and number == len(steps):
+            attempt.resubmit_by = (submitted + datetime.timedelta(days=21)).date()
+        made.append(attempt)
+    return made
+
+
+def _evidence(attempts, size, rng, mapped, report):
+    items, links = [], []
+    for attempt in attempts:
+        for n in range(size.evidence_per_attempt):
+            kind = ("file", "text", "link")[n % 3]
+            item = EvidenceItem(
+                attempt=attempt, kind=kind, title=f"Evidence {n + 1} for task {attempt.task.number}"
+            )
+            if kind == "file":
+                # One file in a hundred is the same as another student's, as copied work would be.
+                seed = (
+                    rng.randrange(50)
+                    if rng.random() < 0.01
+                    else f"{attempt.enrolment_id}-{attempt.task_id}-{attempt.number}"
+                )
+                content = f"Scale evidence {seed}\n".encode()
+                item.title = f"evidence-{n + 1}.txt"
+                item.size, item.content_type = len(content), "text/plain"
+                item.sha256 = hashlib.sha256(content).hexdigest()
+                item.file.name = default_storage.save(
+                    f"evidence/{attempt.enrolment_id}/{uuid.UUID(int=rng.getrandbits(128)).hex}.txt",
+                    ContentFile(content),
+                )
+            elif kind == "text":
+                item.text = "I checked the customer's records against the CRM and updated the address."
+            else:
+                item.url = f"https://video.example.edu.au/{attempt.enrolment_id}/{attempt.task_id}/{n}"
+            items.append(item)
+    EvidenceItem.objects.bulk_create(items, batch_size=2000)
+    Through = EvidenceItem.criteria.through
+    for item in items:
+        criteria = mapped[item.attempt.task_id]
+        for pc in rng.sample(criteria, min(2, len(criteria))):
+            links.append(Through(evidenceitem_id=item.pk, performancecriterion_id=pc))
+    Through.objects.bulk_create(links, batch_size=5000)
+    report.add("evidence items", len(items))
+    report.add("evidence criteria links", len(links))
