@@ -59,7 +59,10 @@ def get_own_enrolment(user, pk):
 def get_attempt_for(user, pk):
     """Fetch an attempt the user may see, or 404."""
     attempt = get_object_or_404(
-        Attempt.objects.select_related("enrolment__cohort", "enrolment__tool__unit", "task"), pk=pk
+        Attempt.objects.select_related(
+            "enrolment__cohort", "enrolment__student", "enrolment__tool__unit", "task"
+        ),
+        pk=pk,
     )
     if not can_view_enrolment(user, attempt.enrolment):
         raise Http404

@@ -119,9 +119,9 @@ def duplicate_owners(attempt, items, *, viewer):
     Only assessors and admins are told, and only about submitted work on both sides: a draft is
     not handed in yet. A student in a cohort the viewer does not assess stays unnamed.
     """
-    if attempt.is_draft or not (viewer.is_assessor or viewer.is_rto_admin):
-        return {}
     hashes = {item.sha256 for item in items if item.sha256}
+    if not hashes or attempt.is_draft or not (viewer.is_assessor or viewer.is_rto_admin):
+        return {}
     others = (
         EvidenceItem.objects.filter(sha256__in=hashes)
         .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)

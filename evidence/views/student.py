@@ -29,8 +29,8 @@ from evidence.services.attempts import (
     submit_attempt,
 )
 from evidence.uploads import UploadRefused, max_upload_bytes, opens_inline
-from units.matrix import checklist_criteria
 from units.models import Element, PerformanceCriterion, Task
+from units.selectors import linkable_criteria
 
 
 @require_safe
@@ -95,7 +95,9 @@ def evidence_link_add(request, enrolment_pk, task_pk):
 @login_required
 def evidence_criteria(request, pk):
     item = get_evidence_for(request.user, pk)
-    form = CriteriaForm(request.POST, criteria=_task_criteria(item.attempt.task), prefix=f"evidence{item.pk}")
+    form = CriteriaForm(
+        request.POST, criteria=linkable_criteria(item.attempt.task), prefix=f"evidence{item.pk}"
+    )
     try:
         if not form.is_valid():
             raise AttemptError("Choose criteria from the list.")
@@ -208,20 +210,11 @@ def _own_enrolment_task(request, enrolment_pk, task_pk):
     return enrolment, get_object_or_404(Task, pk=task_pk, tool_id=enrolment.tool_id)
 
 
-def _task_criteria(task):
-    criteria = checklist_criteria(task)
-    return criteria or list(
-        PerformanceCriterion.objects.filter(element__unit_id=task.tool.unit_id)
-        .select_related("element")
-        .order_by("element__number", "number")
-    )
-
-
 def _task_context(request, enrolment, task, **forms):
     state = attempt_state(enrolment, task)
     is_student = can_work_on_enrolment(request.user, enrolment)
     shown = state.attempt_shown
-    criteria = _task_criteria(task)
+    criteria = linkable_criteria(task)
     items = list(shown.evidence.prefetch_related("criteria")) if shown else []
     return {
         "enrolment": enrolment,

@@ -2,10 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from evidence.models import Cohort
+from evidence.models import Cohort, Enrolment
+from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt, submit_attempt
 from evidence.services.cohorts import create_cohort, enrol_cohort
 from evidence.services.students import add_student
 from units.demo import load_demo_tool
@@ -21,6 +23,25 @@ DEMO_USERS = [
     ("student", "demo-student-2026", "student", "Charlie", "Wilson", "S0001"),
 ]
 
+
+DEMO_ANSWERS = [
+    (
+        "1. Why do premium customers stay with a financial institution?",
+        "They value a named relationship manager who knows their circumstances, quick answers, and "
+        "offers that fit their goals. Price matters less to them than trust and convenience.",
+    ),
+    (
+        "2. How would you identify a premium customer segment from CRM data?",
+        "Filter customers by total funds under management and product holdings, then group them by "
+        "life stage and contact preferences, checking the criteria with the segment's profitability.",
+    ),
+]
+
+DEMO_NOTES = (
+    "Segment notes, 03/11/2026\n"
+    "Customers with over $500,000 under management and three or more products: 214.\n"
+    "Preferred contact: phone (61%), email (29%), branch (10%).\n"
+)
 
 DEMO_COHORT = {
     "name": "Diploma of Financial Services, term 4 2026",
@@ -45,7 +66,8 @@ class Command(BaseCommand):
             tool, created = load_demo_tool(path, by=admin)
             state = "created and published" if created else "already there"
             self.stdout.write(f"{path.name}: {tool} {state}")
-        self._cohort(admin)
+        enrolments = self._cohort(admin)
+        self._submitted_work(enrolments)
         self.stdout.write(self.signins)
 
     def _cohort(self, admin):
@@ -67,6 +89,23 @@ class Command(BaseCommand):
         )
         for tool in AssessmentTool.objects.filter(status=AssessmentTool.Status.PUBLISHED):
             self.stdout.write(f"{cohort.code}: {enrol_cohort(cohort, tool, by=admin).message}")
+        return Enrolment.objects.filter(cohort=cohort, student=student).select_related("tool__unit")
+
+    def _submitted_work(self, enrolments):
+        """The demo student's written answers for FNSCUS504, submitted and waiting for the assessor."""
+        enrolment = next((e for e in enrolments if e.tool.unit.code == "FNSCUS504"), None)
+        if enrolment is None or enrolment.attempts.exists():
+            return
+        student, task = enrolment.student, enrolment.tool.tasks.get(number=1)
+        attempt = open_attempt(enrolment, task, by=student)
+        for title, text in DEMO_ANSWERS:
+            add_text_evidence(attempt, by=student, title=title, text=text)
+        add_file_evidence(attempt, SimpleUploadedFile("segment-notes.txt", DEMO_NOTES.encode()), by=student)
+        attempt.refresh_from_db()
+        submit_attempt(attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision)
+        self.stdout.write(
+            f"{enrolment.tool.unit.code}: {task} submitted by {student}, waiting for the assessor"
+        )
 
     @transaction.atomic
     def _users(self):
