@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from evidence.progress import assessor_overview
 from units.models import Unit
+
+WAITING_PER_PAGE = 25
 
 
 @login_required
@@ -32,4 +35,5 @@ def assessor_home(request):
     if not request.user.is_assessor:
         return redirect("home")
     cohorts, waiting = assessor_overview(request.user)
-    return render(request, "home_assessor.html", {"cohorts": cohorts, "waiting": waiting})
+    page = Paginator(waiting, WAITING_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "home_assessor.html", {"cohorts": cohorts, "waiting": page})

@@ -94,7 +94,7 @@ def evidence_by_criterion(enrolment):
 
 
 def assessor_overview(assessor):
-    """Return the assessor's cohorts and the submitted attempts waiting in them, oldest first."""
+    """Return the assessor's cohorts, and the submitted attempts waiting in them oldest first (a queryset)."""
     from .models import Cohort
 
     cohorts = list(
@@ -102,13 +102,13 @@ def assessor_overview(assessor):
             student_count=models.Count("students", distinct=True)
         )
     )
-    waiting = list(
+    waiting = (
         Attempt.objects.filter(
             enrolment__cohort__in=cohorts,
             status__in=[Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED],
         )
         .select_related("enrolment__student", "enrolment__tool__unit", "task")
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
     return cohorts, waiting
 
