@@ -47,7 +47,8 @@ def task_detail(request, enrolment_pk, task_pk):
     enrolment, task = _enrolment_task(request, enrolment_pk, task_pk)
     context = _task_context(request, enrolment, task)
     if request.htmx:
-        return render(request, "evidence/task_detail.html#attempt_panel", context)
+        # The evidence list, and the status line above it, which the first upload changes.
+        return render(request, "evidence/task_detail_refresh.html", context)
     return render(request, "evidence/task_detail.html", context)
 
 

@@ -278,6 +278,7 @@ def test_eight_files_chosen_at_once_are_all_stored(page, charlie, enrolment, tmp
     for path in files:
         expect(upload_row(page, path.name)).to_contain_text(f"Uploaded “{path.name}” (PDF).")
     expect(page.get_by_role("heading", name="Your evidence (8)")).to_be_visible()
+    expect(page.locator("#task-status")).to_have_text("Draft")
     for path in files:
         expect(page.get_by_role("link", name=path.name, exact=True)).to_be_visible()
     assert sorted(enrolment.attempts.get().evidence.values_list("title", flat=True)) == [
