@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,8 @@ UNIT_IMPORT_MAX_BYTES = int(os.environ.get("UNIT_IMPORT_MAX_BYTES", 2 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = UNIT_IMPORT_MAX_BYTES + 512 * 1024
 
 SITE_NAME = os.environ.get("SITE_NAME", "Assessor Portal")
+# With it on, a second assessor approves each judgement before its feedback reaches the student.
+MARKING_QUALITY_CHECK = env_bool("MARKING_QUALITY_CHECK", False)
 # New students' invitation links (a password-reset token) stay valid for a fortnight.
 PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 

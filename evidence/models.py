@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Cohort(models.Model):
@@ -169,3 +170,162 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"Declaration by {self.typed_name} for {self.attempt}"
+
+
+# -- marking: marks, judgements and results ---------------------------------------------------
+
+
+class OutcomeCode(models.Model):
+    """A national (AVETMISS) unit outcome code. Kept as rows, not literals: states add their own."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    label = models.CharField(max_length=120)
+    meaning = models.TextField(blank=True)
+    # Which outcomes an assessor records at the end of a unit (C, NYC, RPL, CT, withdrawn,
+    # continuing); the others come from the student management system.
+    recordable = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+
+class SignedRecordError(Exception):
+    """A signed record was about to change in place."""
+
+
+class SignedRecord(models.Model):
+    """A signed record: written once, never changed or deleted; a correction is a newer record."""
+
+    signed_at = models.DateTimeField()
+    typed_name = models.CharField(max_length=200)
+    # SHA-256 of exactly what was signed, in canonical JSON: any later change is detectable.
+    sha256 = models.CharField(max_length=64)
+    reason = models.TextField(blank=True, help_text="Why this record corrects an earlier one.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SignedRecordError(
+                f"{self._meta.verbose_name.capitalize()} records are signed and never change."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError(
+            f"{self._meta.verbose_name.capitalize()} records are signed and never deleted."
+        )
+
+
+class CriterionMark(models.Model):
+    """The assessor's Yes or No, and comment, on one performance criterion of one attempt."""
+
+    class Answer(models.TextChoices):
+        YES = "Y", "Yes"
+        NO = "N", "No"
+
+    attempt = models.ForeignKey(Attempt, models.CASCADE, related_name="marks")
+    criterion = models.ForeignKey("units.PerformanceCriterion", models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=1, choices=Answer, blank=True)
+    comment = models.TextField(blank=True)
+    # Bumped by every save: a save based on an older version is refused. The check holds on
+    # SQLite too, whose IMMEDIATE transactions (settings.py) serialise every writer from BEGIN.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+    # Who changed what, when, from what: every save of a mark is kept.
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "criterion"], name="mark_unique_criterion"),
+            models.CheckConstraint(condition=Q(answer__in=["", "Y", "N"]), name="mark_answer_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.get_answer_display() or 'not answered'}"
+
+
+class Judgement(SignedRecord):
+    """An assessor's signed decision on an attempt, Satisfactory or Not satisfactory."""
+
+    class Result(models.TextChoices):
+        SATISFACTORY = "S", "Satisfactory"
+        NOT_SATISFACTORY = "NS", "Not satisfactory"
+
+    attempt = models.ForeignKey(Attempt, models.PROTECT, related_name="judgements")
+    result = models.CharField(max_length=2, choices=Result)
+    feedback = models.TextField(blank=True)
+    # The marks as they were signed: [{"criterion": "1.1", "answer": "Y", "comment": "…"}].
+    marks = models.JSONField(default=list)
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    signature = models.FileField(upload_to="signatures/", blank=True)
+    corrects = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="correction")
+
+    class Meta:
+        ordering = ["attempt", "signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(result__in=["S", "NS"]), name="judgement_result_known"),
+            models.CheckConstraint(
+                condition=Q(result="S") | ~Q(feedback=""), name="judgement_not_satisfactory_has_feedback"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""), name="judgement_correction_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_result_display()} for {self.attempt}, signed by {self.typed_name}"
+
+
+class UnitResult(SignedRecord):
+    """The unit's outcome for an enrolment (Competent, Not yet competent, RPL …), signed."""
+
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="results")
+    outcome = models.ForeignKey(OutcomeCode, models.PROTECT, related_name="+")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    corrects = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="correction")
+
+    class Meta:
+        ordering = ["enrolment", "signed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""), name="result_correction_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.outcome} for {self.enrolment}"
+
+
+class QualityCheck(SignedRecord):
+    """A second assessor's check of a judgement before its feedback reaches the student."""
+
+    judgement = models.OneToOneField(Judgement, models.PROTECT, related_name="quality_check")
+    checker = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    approved = models.BooleanField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved=True) | ~Q(comment=""), name="quality_return_has_comment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'Approved' if self.approved else 'Sent back'}: {self.judgement}"
+
+
+class ResultAcknowledgement(SignedRecord):
+    """The student's signature that they have read their unit result."""
+
+    result = models.OneToOneField(UnitResult, models.PROTECT, related_name="acknowledgement")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.result} acknowledged by {self.typed_name}"

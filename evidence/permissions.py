@@ -21,11 +21,27 @@ def can_view_enrolment(user, enrolment):
         return False
     if user.is_rto_admin or enrolment.student_id == user.pk:
         return True
+    return is_cohort_assessor(user, enrolment)
+
+
+def is_cohort_assessor(user, enrolment):
+    """Say whether the user is an assessor of the cohort the enrolment belongs to."""
     return (
-        user.is_assessor
+        user.is_authenticated
+        and user.is_assessor
         and enrolment.cohort_id is not None
         and enrolment.cohort.assessors.filter(pk=user.pk).exists()
     )
+
+
+def can_mark_attempt(user, attempt):
+    """Let only an assessor of the student's cohort mark, judge and check an attempt."""
+    return is_cohort_assessor(user, attempt.enrolment)
+
+
+def can_record_result(user, enrolment):
+    """Let only an assessor of the student's cohort record the unit's result."""
+    return is_cohort_assessor(user, enrolment)
 
 
 def can_work_on_enrolment(user, enrolment):

@@ -1,0 +1,317 @@
+"""Every write an assessor makes when judging: marks, signed judgements, checks and unit results.
+
+A mark can change until the attempt is signed; a signature locks the attempt, and everything
+signed is a record that never changes: a correction is a newer signed record with a reason.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from assessor_portal.revisions import lock_row
+from evidence.models import (
+    Attempt,
+    CriterionMark,
+    Enrolment,
+    Judgement,
+    OutcomeCode,
+    QualityCheck,
+    ResultAcknowledgement,
+    UnitResult,
+)
+from evidence.permissions import can_mark_attempt, can_record_result, can_work_on_enrolment
+from units.matrix import checklist_criteria
+
+MAX_COMMENT = 2000
+COMPETENT, NOT_YET_COMPETENT = "20", "30"
+
+
+class MarkingError(Exception):
+    """The change is refused; the message says why, for the assessor."""
+
+
+@dataclass
+class StaleMark(MarkingError):
+    """Someone else saved this criterion since the assessor's page loaded it: here is what they saved."""
+
+    mark: CriterionMark
+
+    def __str__(self):
+        who = self.mark.updated_by.get_full_name() or self.mark.updated_by.username
+        answer = self.mark.get_answer_display() or "no answer"
+        return (
+            f"{who} changed {self.mark.criterion.code} at {timezone.localtime(self.mark.updated_at):%H:%M} "
+            f"({answer}{': ' + self.mark.comment if self.mark.comment else ''}). "
+            "Your change was not saved: choose which to keep."
+        )
+
+
+def _lock_for_marking(attempt, by):
+    attempt = lock_row(Attempt.objects.select_related("enrolment__cohort", "task"), attempt.pk)
+    if not can_mark_attempt(by, attempt):
+        raise PermissionDenied
+    if attempt.status not in {Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED}:
+        raise MarkingError(
+            f"Attempt {attempt.number} is {attempt.get_status_display().lower()}: its marks can no longer change."
+        )
+    return attempt
+
+
+@transaction.atomic
+def save_mark(attempt, criterion, *, by, answer, comment, version):
+    """Save one criterion's Yes or No and comment, unless someone saved it since `version`.
+
+    `version` is the mark's version the assessor's page showed (0 for a criterion not yet
+    marked). The attempt's row is locked first, so two saves of the same attempt take turns.
+    """
+    attempt = _lock_for_marking(attempt, by)
+    if criterion.pk not in {pc.pk for pc in checklist_criteria(attempt.task)}:
+        raise MarkingError(f"{criterion.code} is not on this task's checklist.")
+    if answer not in {"", *CriterionMark.Answer.values}:
+        raise MarkingError("Answer Yes or No.")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT or "\x00" in comment:
+        raise MarkingError(f"Keep the comment under {MAX_COMMENT} characters of plain text.")
+    mark = (
+        CriterionMark.objects.select_related("updated_by", "criterion__element")
+        .filter(attempt=attempt, criterion=criterion)
+        .first()
+    )
+    if (mark.version if mark else 0) != int(version):
+        raise StaleMark(mark)
+    if mark is None:
+        mark = CriterionMark(attempt=attempt, criterion=criterion, version=0)
+    mark.answer, mark.comment, mark.version = answer, comment, mark.version + 1
+    mark.updated_by, mark.updated_at = by, timezone.now()
+    mark._history_user = by
+    mark.save()
+    if attempt.status == Attempt.Status.SUBMITTED:
+        attempt.status = Attempt.Status.BEING_ASSESSED
+        attempt.save(update_fields=["status"])
+    return mark
+
+
+def canonical_marks(attempt):
+    """The attempt's marks in unit order, as they are signed."""
+    marks = {mark.criterion_id: mark for mark in attempt.marks.all()}
+    return [
+        {
+            "criterion": pc.code,
+            "answer": marks[pc.pk].answer if pc.pk in marks else "",
+            "comment": marks[pc.pk].comment if pc.pk in marks else "",
+        }
+        for pc in checklist_criteria(attempt.task)
+    ]
+
+
+def signed_content(attempt, *, result, feedback, marks, assessor, signed_at):
+    """Everything a judgement signs, in one canonical form: its SHA-256 proves it later."""
+    return {
+        "attempt": attempt.pk,
+        "student": attempt.enrolment.student_id,
+        "unit": attempt.enrolment.tool.unit.code,
+        "task": attempt.task.number,
+        "number": attempt.number,
+        "result": result,
+        "feedback": feedback,
+        "marks": marks,
+        "evidence": sorted(
+            item.sha256 or hashlib.sha256((item.text or item.url).encode()).hexdigest()
+            for item in attempt.evidence.all()
+        ),
+        "assessor": assessor.pk,
+        "signed_at": signed_at.isoformat(),
+    }
+
+
+def content_hash(content):
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _check_signer(by, typed_name, password):
+    if not by.check_password(password or ""):
+        raise MarkingError("That password is not right: enter your own password to sign.")
+    if _normal(typed_name) != _normal(by.get_full_name()):
+        raise MarkingError(
+            f"Type your full name exactly as it is on your account ({by.get_full_name()}) to sign."
+        )
+
+
+@transaction.atomic
+def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resubmit_by=None):
+    """Sign the attempt Satisfactory or Not satisfactory; the attempt and its marks then lock.
+
+    Satisfactory needs every criterion on the task's checklist answered Yes; Not satisfactory
+    needs feedback that says what is missing. The feedback reaches the student at once, or after
+    a second assessor's quality check where the RTO turns that on.
+    """
+    attempt = _lock_for_marking(attempt, by)
+    feedback = (feedback or "").strip()
+    marks = canonical_marks(attempt)
+    if result == Judgement.Result.SATISFACTORY:
+        open_rows = [mark["criterion"] for mark in marks if mark["answer"] != CriterionMark.Answer.YES]
+        if open_rows:
+            raise MarkingError(
+                "Satisfactory needs every criterion answered Yes; not yet: " + ", ".join(open_rows) + "."
+            )
+    elif result == Judgement.Result.NOT_SATISFACTORY:
+        if not feedback:
+            raise MarkingError("Say in the feedback what is missing, so the student can resubmit.")
+    else:
+        raise MarkingError("Choose Satisfactory or Not satisfactory.")
+    _check_signer(by, typed_name, password)
+    now = timezone.now()
+    content = signed_content(
+        attempt, result=result, feedback=feedback, marks=marks, assessor=by, signed_at=now
+    )
+    judgement = Judgement.objects.create(
+        attempt=attempt,
+        result=result,
+        feedback=feedback,
+        marks=marks,
+        assessor=by,
+        typed_name=typed_name.strip(),
+        signed_at=now,
+        sha256=content_hash(content),
+    )
+    attempt.status, attempt.feedback = result, feedback
+    attempt.resubmit_by = resubmit_by if result == Judgement.Result.NOT_SATISFACTORY else None
+    attempt.feedback_released_at = None if settings.MARKING_QUALITY_CHECK else now
+    attempt.save(update_fields=["status", "feedback", "resubmit_by", "feedback_released_at"])
+    return judgement
+
+
+@transaction.atomic
+def check_judgement(judgement, *, by, approved, comment, typed_name, password):
+    """A second assessor approves a judgement (its feedback is released) or sends it back."""
+    judgement = lock_row(Judgement.objects.select_related("attempt__enrolment__cohort"), judgement.pk)
+    attempt = lock_row(Attempt.objects.select_related("enrolment__cohort", "task"), judgement.attempt_id)
+    if not can_mark_attempt(by, attempt) or judgement.assessor_id == by.pk:
+        raise PermissionDenied
+    if QualityCheck.objects.filter(judgement=judgement).exists() or attempt.feedback_released_at:
+        raise MarkingError("This judgement has already been checked.")
+    comment = (comment or "").strip()
+    if not approved and not comment:
+        raise MarkingError("Say why the judgement goes back to its assessor.")
+    _check_signer(by, typed_name, password)
+    now = timezone.now()
+    check = QualityCheck.objects.create(
+        judgement=judgement,
+        checker=by,
+        approved=approved,
+        comment=comment,
+        typed_name=typed_name.strip(),
+        signed_at=now,
+        sha256=content_hash({"judgement": judgement.sha256, "approved": approved, "comment": comment}),
+    )
+    if approved:
+        attempt.feedback_released_at = now
+        attempt.save(update_fields=["feedback_released_at"])
+    else:
+        attempt.status = Attempt.Status.BEING_ASSESSED
+        attempt.save(update_fields=["status"])
+    return check
+
+
+def unit_result_rule(enrolment):
+    """Say which of Competent and Not yet competent the enrolment's attempts allow, and why not.
+
+    Competent: every task's latest attempt Satisfactory. Not yet competent: some task Not
+    satisfactory with its attempts used up.
+    """
+    latest = {}
+    for attempt in Attempt.objects.filter(enrolment=enrolment).order_by("number"):
+        latest[attempt.task_id] = attempt
+    tasks = list(enrolment.tool.tasks.order_by("number"))
+    unsatisfied = [
+        task for task in tasks if getattr(latest.get(task.pk), "status", "") != Attempt.Status.SATISFACTORY
+    ]
+    exhausted = [
+        task
+        for task in unsatisfied
+        if task.pk in latest
+        and latest[task.pk].status == Attempt.Status.NOT_SATISFACTORY
+        and latest[task.pk].number >= task.max_attempts
+    ]
+    return {
+        COMPETENT: ""
+        if not unsatisfied
+        else "Competent needs every task Satisfactory; not yet: "
+        + ", ".join(f"task {task.number}" for task in unsatisfied)
+        + ".",
+        NOT_YET_COMPETENT: ""
+        if exhausted
+        else "Not yet competent is recorded once a task is Not satisfactory with its attempts used up.",
+    }
+
+
+@transaction.atomic
+def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason=""):
+    """Record and sign the unit's outcome; a second result for the same enrolment corrects the first."""
+    enrolment = lock_row(Enrolment.objects.select_related("cohort", "tool__unit", "student"), enrolment.pk)
+    if not can_record_result(by, enrolment):
+        raise PermissionDenied
+    outcome = OutcomeCode.objects.filter(code=outcome, recordable=True).first()
+    if outcome is None:
+        raise MarkingError("Choose one of the outcomes listed.")
+    refusal = unit_result_rule(enrolment).get(outcome.code, "")
+    if refusal:
+        raise MarkingError(refusal)
+    current = enrolment.results.filter(correction__isnull=True).order_by("-signed_at", "-pk").first()
+    reason = (reason or "").strip()
+    if current and not reason:
+        raise MarkingError(f"{current.outcome} is already recorded: give a reason to correct it.")
+    _check_signer(by, typed_name, password)
+    now = timezone.now()
+    content = {
+        "enrolment": enrolment.pk,
+        "student": enrolment.student_id,
+        "unit": enrolment.tool.unit.code,
+        "outcome": outcome.code,
+        "assessor": by.pk,
+        "corrects": current.sha256 if current else "",
+        "reason": reason,
+        "signed_at": now.isoformat(),
+    }
+    return UnitResult.objects.create(
+        enrolment=enrolment,
+        outcome=outcome,
+        assessor=by,
+        corrects=current,
+        reason=reason,
+        typed_name=typed_name.strip(),
+        signed_at=now,
+        sha256=content_hash(content),
+    )
+
+
+@transaction.atomic
+def acknowledge_result(result, *, by, typed_name):
+    """The student signs that they have read their unit result."""
+    result = lock_row(UnitResult.objects.select_related("enrolment"), result.pk)
+    if not can_work_on_enrolment(by, result.enrolment):
+        raise PermissionDenied
+    if ResultAcknowledgement.objects.filter(result=result).exists():
+        raise MarkingError("You have already signed this result.")
+    if _normal(typed_name) != _normal(by.get_full_name()):
+        raise MarkingError(
+            f"Type your full name exactly as it is on your enrolment ({by.get_full_name()}) to sign."
+        )
+    now = timezone.now()
+    return ResultAcknowledgement.objects.create(
+        result=result,
+        student=by,
+        typed_name=typed_name.strip(),
+        signed_at=now,
+        sha256=content_hash({"result": result.sha256, "student": by.pk, "signed_at": now.isoformat()}),
+    )
+
+
+def _normal(name):
+    return re.sub(r"\s+", " ", (name or "").strip()).casefold()
