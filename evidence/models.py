@@ -105,9 +105,21 @@ class Attempt(models.Model):
     def get_absolute_url(self):
         return reverse("evidence:task_detail", args=[self.enrolment_id, self.task_id])
 
+    def get_marking_url(self):
+        return reverse("evidence:attempt_mark", args=[self.pk])
+
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    def student_status(self):
+        """Return the status the student may see: a result reaches them with its released feedback."""
+        if (
+            self.status in {self.Status.SATISFACTORY, self.Status.NOT_SATISFACTORY}
+            and not self.feedback_released_at
+        ):
+            return self.Status.BEING_ASSESSED
+        return self.Status(self.status)
 
 
 def evidence_upload_to(instance, filename):

@@ -4,6 +4,7 @@ A student sees only their own work; an assessor only the work of cohorts they as
 admins see everything. Fetchers answer 404 to strangers, so they cannot learn what exists.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -82,6 +83,14 @@ def get_attempt_for(user, pk):
     )
     if not can_view_enrolment(user, attempt.enrolment):
         raise Http404
+    return attempt
+
+
+def get_attempt_to_mark(user, pk):
+    """Fetch an attempt the user may mark: 404 for strangers, 403 for those who may only read it."""
+    attempt = get_attempt_for(user, pk)
+    if not can_mark_attempt(user, attempt):
+        raise PermissionDenied
     return attempt
 
 

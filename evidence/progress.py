@@ -22,16 +22,17 @@ class TaskProgress:
     def status(self):
         if self.attempt is None:
             return "Not started"
-        label = self.attempt.get_status_display()
+        status = self.attempt.student_status()
+        label = status.label
         if self.attempt.number > 1:
             label += f" (attempt {self.attempt.number})"
-        if self.attempt.status == Attempt.Status.NOT_SATISFACTORY and self.attempt.resubmit_by:
+        if status == Attempt.Status.NOT_SATISFACTORY and self.attempt.resubmit_by:
             label += f" — resubmit by {self.attempt.resubmit_by:%d/%m/%Y}"
         return label
 
     @property
     def status_key(self):
-        return self.attempt.status if self.attempt else "new"
+        return self.attempt.student_status().value if self.attempt else "new"
 
     @property
     def feedback(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cohorts, student
+from .views import cohorts, marking, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -44,4 +44,8 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", student.evidence_remove, name="evidence_remove"),
     path("evidence/<int:pk>/download/", student.evidence_download, name="evidence_download"),
     path("attempts/<int:pk>/", student.attempt_review, name="attempt_review"),
+    # Assessors: marking, judgements and signatures
+    path("attempts/<int:pk>/mark/", marking.attempt_mark, name="attempt_mark"),
+    path("attempts/<int:pk>/marks/<int:criterion_pk>/", marking.attempt_mark_save, name="attempt_mark_save"),
+    path("attempts/<int:pk>/sign/", marking.attempt_sign, name="attempt_sign"),
 ]

@@ -66,8 +66,8 @@ def attempt_state(enrolment, task):
         return AttemptState(None, 1)
     if last.is_draft:
         return AttemptState(last, last.number)
-    if last.status != Attempt.Status.NOT_SATISFACTORY:
-        return AttemptState(last, None, f"Attempt {last.number} is {last.get_status_display().lower()}.")
+    if last.student_status() != Attempt.Status.NOT_SATISFACTORY:
+        return AttemptState(last, None, f"Attempt {last.number} is {last.student_status().label.lower()}.")
     if last.number >= task.max_attempts:
         return AttemptState(
             last,

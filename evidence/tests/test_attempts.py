@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from evidence.models import Attempt, Declaration, EvidenceItem
 from evidence.services.attempts import (
@@ -250,7 +251,7 @@ def test_new_attempt_opens_only_after_not_satisfactory_and_within_the_limit(char
     with pytest.raises(AttemptError, match="Attempt 1 is submitted"):
         open_attempt(enrolment, portfolio, by=charlie)
     for number in range(1, portfolio.max_attempts + 1):
-        Attempt.objects.filter(number=number).update(status="NS")
+        Attempt.objects.filter(number=number).update(status="NS", feedback_released_at=timezone.now())
         if number < portfolio.max_attempts:
             following = open_attempt(enrolment, portfolio, by=charlie)
             assert following.number == number + 1
@@ -331,7 +332,7 @@ def test_assessor_home_lists_submitted_work_from_their_cohorts_only(
     client.force_login(bob)
     page = client.get(reverse("assessor_home")).content.decode()
     assert "Submitted work waiting (1)" in page
-    assert f'href="{reverse("evidence:attempt_review", args=[attempt.pk])}"' in page
+    assert f'href="{reverse("evidence:attempt_mark", args=[attempt.pk])}"' in page
     assert "FNS-T4" in page
     client.force_login(erin)
     assert "Submitted work waiting (0)" in client.get(reverse("assessor_home")).content.decode()

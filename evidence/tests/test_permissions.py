@@ -46,6 +46,18 @@ STUDENT_WORK = {
     },
     "evidence_remove": {"post": {"bob": REFUSED, "alice": REFUSED, "dana": HIDDEN, "erin": HIDDEN}},
 }
+FORBIDDEN = {403}
+MARKING = {
+    "attempt_mark": {
+        "get": {"charlie": REDIRECT, "bob": OK, "alice": REDIRECT, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "attempt_mark_save": {
+        "post": {"charlie": FORBIDDEN, "bob": REDIRECT, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "attempt_sign": {
+        "post": {"charlie": FORBIDDEN, "bob": {400}, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+}
 ADMIN_ONLY_GET = {"charlie": REFUSED, "bob": REFUSED, "alice": OK, "dana": REFUSED, "erin": REFUSED}
 ADMIN_ONLY_POST = {"charlie": REFUSED, "bob": REFUSED, "alice": FORM, "dana": REFUSED, "erin": REFUSED}
 COHORTS = {
@@ -58,7 +70,7 @@ COHORTS = {
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
     "cohort_enrol": {"post": ADMIN_ONLY_POST},
 }
-EXPECTED = STUDENT_WORK | COHORTS
+EXPECTED = STUDENT_WORK | MARKING | COHORTS
 
 
 def close_without_closing_the_database(response):
@@ -91,6 +103,7 @@ def world(charlie, enrolment, portfolio, cohort):
         "enrolment_pk": enrolment.pk,
         "task_pk": portfolio.pk,
         "pk": {"cohort": cohort.pk, "evidence": item.pk, "attempt": attempt.pk},
+        "criterion_pk": portfolio.criteria.first().pk,
     }
 
 

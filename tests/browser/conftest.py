@@ -67,7 +67,12 @@ def live_server(django_db_setup, live_server):
 @pytest.fixture
 def browser_context_args(browser_context_args, live_server):
     """Point every page at the live server, so tests go to paths, not URLs."""
-    return {**browser_context_args, "base_url": live_server.url}
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "en-AU",
+        "timezone_id": "Australia/Sydney",
+    }
 
 
 def assert_accessible(page):

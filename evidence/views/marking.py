@@ -1,0 +1,115 @@
+"""The assessor's pages: the marking page for one attempt, its autosaved marks and the signature."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from evidence.forms.marking import MarkForm, SignJudgementForm
+from evidence.models import Attempt
+from evidence.permissions import can_mark_attempt, get_attempt_for, get_attempt_to_mark
+from evidence.progress import duplicate_owners
+from evidence.selectors import current_judgement, earlier_attempts, mark_rows, next_waiting
+from evidence.services.marking import MarkingError, StaleMark, save_mark, sign_judgement
+from evidence.uploads import opens_inline
+from units.models import PerformanceCriterion
+
+
+@require_safe
+@login_required
+def attempt_mark(request, pk):
+    attempt = get_attempt_for(request.user, pk)
+    if not can_mark_attempt(request.user, attempt):
+        return redirect("evidence:attempt_review", attempt.pk)
+    return render(request, "evidence/attempt_mark.html", _marking_context(request, attempt))
+
+
+@require_POST
+@login_required
+def attempt_mark_save(request, pk, criterion_pk):
+    attempt = get_attempt_to_mark(request.user, pk)
+    criterion = get_object_or_404(PerformanceCriterion, pk=criterion_pk)
+    form = MarkForm(request.POST)
+    wants_json = request.headers.get("Accept") == "application/json"
+    try:
+        if not form.is_valid():
+            raise MarkingError("That change could not be read. Reload the page and mark again.")
+        mark = save_mark(attempt, criterion, by=request.user, **form.cleaned_data)
+    except StaleMark as stale:
+        theirs = stale.mark
+        if wants_json:
+            return JsonResponse(
+                {
+                    "error": str(stale),
+                    "answer": theirs.answer,
+                    "comment": theirs.comment,
+                    "version": theirs.version,
+                },
+                status=409,
+            )
+        messages.error(request, str(stale))
+    except MarkingError as error:
+        if wants_json:
+            return JsonResponse({"error": str(error)}, status=400)
+        messages.error(request, str(error))
+    else:
+        saved = f"Saved {timezone.localtime(mark.updated_at):%H:%M}"
+        if wants_json:
+            return JsonResponse({"version": mark.version, "saved": saved})
+        messages.success(request, f"{criterion.code}: {saved.lower()}.")
+    return redirect(f"{attempt.get_marking_url()}#mark-{criterion.pk}")
+
+
+@require_POST
+@login_required
+def attempt_sign(request, pk):
+    attempt = get_attempt_to_mark(request.user, pk)
+    form = SignJudgementForm(request.POST)
+    if form.is_valid():
+        try:
+            judgement = sign_judgement(attempt, by=request.user, **form.cleaned_data)
+        except MarkingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Signed: {judgement.get_result_display()}. "
+                + (
+                    "The feedback is with the student."
+                    if judgement.attempt.feedback_released_at
+                    else "The feedback waits for a quality check."
+                ),
+            )
+            return redirect(attempt.get_marking_url())
+    context = _marking_context(request, attempt, sign_form=form)
+    return render(request, "evidence/attempt_mark.html", context, status=400)
+
+
+def _shown_as_image(item):
+    return item.content_type.startswith("image/") and opens_inline(item.content_type)
+
+
+def _marking_context(request, attempt, sign_form=None):
+    attempt = Attempt.objects.select_related(
+        "enrolment__student", "enrolment__tool__unit", "enrolment__cohort", "task"
+    ).get(pk=attempt.pk)
+    items = list(attempt.evidence.prefetch_related("criteria"))
+    duplicates = duplicate_owners(attempt, items, viewer=request.user)
+    markable = attempt.status in {Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED}
+    return {
+        "attempt": attempt,
+        "enrolment": attempt.enrolment,
+        "student": attempt.enrolment.student,
+        "unit": attempt.enrolment.tool.unit,
+        "task": attempt.task,
+        "declaration": getattr(attempt, "declaration", None),
+        "items": [(item, _shown_as_image(item), duplicates.get(item.sha256, [])) for item in items],
+        "rows": mark_rows(attempt),
+        "markable": markable,
+        "earlier": earlier_attempts(attempt),
+        "judgement": current_judgement(attempt),
+        "sign_form": sign_form or SignJudgementForm(),
+        "next_waiting": next_waiting(attempt, request.user),
+    }
