@@ -98,7 +98,8 @@ def make_scale_data(size, *, progress=lambda message: None):
     progress(f"{len(assessors)} assessors and {len(students)} students")
     tasks = {tool.pk: list(tool.tasks.order_by("number")) for tool in tools}
     mapped = {
-        task.pk: list(task.criteria.values_list("pk", flat=True)) or _unit_criteria(tool)
+        task.pk: list(task.criteria.order_by("element__number", "number").values_list("pk", flat=True))
+        or _unit_criteria(tool)
         for tool in tools
         for task in tasks[tool.pk]
     }
@@ -275,7 +276,7 @@ def _evidence(attempts, size, rng, mapped, report):
                 seed = (
                     rng.randrange(50)
                     if rng.random() < 0.01
-                    else f"{attempt.enrolment_id}-{attempt.task_id}-{attempt.number}"
+                    else f"{attempt.enrolment.student.username}-{attempt.enrolment.tool.unit.code}-{attempt.task.number}-{attempt.number}"
                 )
                 content = f"Scale evidence {seed}\n".encode()
                 item.title = f"evidence-{n + 1}.txt"

@@ -26,7 +26,11 @@ def snapshot():
                 "enrolment__student__username", "task__title", "number", "status"
             )
         ),
-        list(EvidenceItem.objects.order_by("pk").values_list("kind", "sha256", "criteria__pk")),
+        list(
+            EvidenceItem.objects.order_by("pk", "criteria__element__number", "criteria__number").values_list(
+                "kind", "sha256", "criteria__element__number", "criteria__number"
+            )
+        ),
     )
 
 
