@@ -63,6 +63,13 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.student} in {self.tool.unit.code}"
 
+    @property
+    def starts_on(self):
+        """The day the student starts the unit: the cohort's start, or the enrolment if later."""
+        if self.cohort_id is None:
+            return self.enrolled_on
+        return max(self.cohort.start_date, self.enrolled_on)
+
 
 class Attempt(models.Model):
     """One submission of a task by a student; frozen once submitted."""

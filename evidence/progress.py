@@ -47,24 +47,16 @@ class UnitProgress:
     tasks: list
 
 
-def due_date(task, enrolment):
-    if task.due_date:
-        return task.due_date
-    if task.due_days_after_enrolment is not None:
-        return enrolment.enrolled_on + datetime.timedelta(days=task.due_days_after_enrolment)
-    return None
-
-
 def task_progress(task, enrolment, attempt, today=None):
     today = today or timezone.localdate()
-    due = due_date(task, enrolment)
+    due = task.due_for(enrolment.starts_on)
     open_work = attempt is None or attempt.is_draft
     return TaskProgress(task, attempt, due, overdue=bool(due and due < today and open_work))
 
 
 def student_progress(student, today=None):
     """Return the student's units with every task's progress, in three queries however many."""
-    enrolments = list(Enrolment.objects.filter(student=student).select_related("tool__unit"))
+    enrolments = list(Enrolment.objects.filter(student=student).select_related("tool__unit", "cohort"))
     tasks = Task.objects.filter(tool__in=[e.tool_id for e in enrolments]).order_by("tool_id", "number")
     latest = {}
     for attempt in Attempt.objects.filter(enrolment__in=enrolments).order_by("number"):

@@ -188,7 +188,7 @@ class TaskForm(RevisionMixin, forms.ModelForm):
             "assessor_guidance": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "due_date": "A fixed date, or leave empty and give days after enrolment.",
+            "due_date": "A fixed date, or leave empty and give days after the student starts.",
         }
 
     def __init__(self, *args, tool=None, **kwargs):
@@ -204,7 +204,9 @@ class TaskForm(RevisionMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("due_date") and cleaned.get("due_days_after_enrolment") is not None:
-            raise forms.ValidationError("Give a due date or a number of days after enrolment, not both.")
+            raise forms.ValidationError(
+                "Give a due date or a number of days after the student starts, not both."
+            )
         return cleaned
 
     def _post_clean(self):

@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -275,7 +276,10 @@ class Task(models.Model):
     type = models.CharField(max_length=12, choices=Type)
     due_date = models.DateField(null=True, blank=True)
     due_days_after_enrolment = models.PositiveSmallIntegerField(
-        "due (days after enrolment)", null=True, blank=True
+        "due (days after the student starts)",
+        null=True,
+        blank=True,
+        help_text="Counted from the cohort's start date, or from the enrolment if the student joined later.",
     )
     instructions = models.TextField(
         blank=True, help_text="How, when and where the task is done; conditions; resources."
@@ -310,3 +314,20 @@ class Task(models.Model):
     @property
     def is_observation(self):
         return self.type == self.Type.OBSERVATION
+
+    @property
+    def due_rule(self):
+        """Say when the task is due, as the tool states it: a date, or days after the student starts."""
+        if self.due_date:
+            return self.due_date.strftime("%d/%m/%Y")
+        if self.due_days_after_enrolment is not None:
+            return f"{self.due_days_after_enrolment} days after the student starts"
+        return ""
+
+    def due_for(self, starts_on):
+        """Return the date the task is due for a student who starts on `starts_on`, or None."""
+        if self.due_date:
+            return self.due_date
+        if self.due_days_after_enrolment is not None:
+            return starts_on + datetime.timedelta(days=self.due_days_after_enrolment)
+        return None

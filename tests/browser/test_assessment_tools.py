@@ -27,7 +27,7 @@ def add_task(page, *, title, type_label, max_attempts, instructions, standard, g
     page.get_by_label("Title").fill(title)
     page.get_by_label("Type").select_option(label=type_label)
     if due_days is not None:
-        page.get_by_label("Due (days after enrolment)").fill(str(due_days))
+        page.get_by_label("Due (days after the student starts)").fill(str(due_days))
     page.get_by_label("Maximum attempts").fill(str(max_attempts))
     page.get_by_label("Instructions").fill(instructions)
     page.get_by_label("Standard for a satisfactory result").fill(standard)
@@ -107,7 +107,7 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
     expect(tasks.get_by_role("row")).to_have_count(3)
     first, second = tasks.get_by_role("row").nth(1), tasks.get_by_role("row").nth(2)
     expect(first).to_contain_text("Customer relationship portfolio")
-    expect(first).to_contain_text("60 days after enrolment")
+    expect(first).to_contain_text("60 days after the student starts")
     expect(second).to_contain_text("Observation / demonstration")
     assert_accessible(page)
 
@@ -191,7 +191,11 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
     submission = page.get_by_role("region", name="Submission Requirements").get_by_role("table")
     expect(submission.get_by_role("columnheader")).to_have_text(["Assessment task", "Type", "Due date"])
     expect(submission.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["Assessment task 1: Customer relationship portfolio", "Portfolio", "60 days after enrolment"]
+        [
+            "Assessment task 1: Customer relationship portfolio",
+            "Portfolio",
+            "60 days after the student starts",
+        ]
     )
     expect(submission.get_by_role("row").nth(2).get_by_role("cell")).to_have_text(
         ["Assessment task 2: Observed customer review call", "Observation / demonstration", "—"]

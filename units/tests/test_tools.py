@@ -376,7 +376,9 @@ def test_admin_builds_a_tool_through_the_forms(client, seed_units, alice):
             "due_days_after_enrolment": 5,
         },
     )
-    assert "Give a due date or a number of days after enrolment, not both." in response.content.decode()
+    assert (
+        "Give a due date or a number of days after the student starts, not both." in response.content.decode()
+    )
     client.post(
         reverse("units:task_create", args=[tool.pk]),
         {"title": "Role play", "type": "role_play", "max_attempts": 2, "due_date": "2026-12-24"},
