@@ -99,6 +99,9 @@ class StudentRow:
         return "New student: will be invited"
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _squash(text):
     return re.sub(r"\s+", " ", (text or "").strip())
 
@@ -147,6 +150,11 @@ def student_value_errors(values):
                 f"USI “{usi}” contains {', '.join(wrong)}; a USI uses only the digits 2–9 and the "
                 "letters A–Z except I and O."
             )
+    # The database refuses NUL (PostgreSQL) and nobody types control characters: a file that
+    # has them was damaged or crafted, so the value is refused here, in the form and the file alike.
+    for name, label in STUDENT_FIELDS.items():
+        if CONTROL_CHARACTERS.search(values.get(name, "")):
+            errors[name] = f"{label} contains a control character (such as NUL); type it again."
     return errors
 
 
