@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower, Upper
 
 
 class User(AbstractUser):
@@ -20,12 +21,18 @@ class User(AbstractUser):
     )
 
     class Meta:
+        # Student IDs double as usernames, typed in any case: look-ups compare them folded, and
+        # these indexes let them do so without reading the whole table.
+        indexes = [models.Index(Lower("username"), name="user_username_lower")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["admin", "assessor", "student"]), name="user_role_known"
             ),
             models.UniqueConstraint(
-                fields=["student_id"], condition=~Q(student_id=""), name="user_unique_student_id"
+                Upper("student_id"), condition=~Q(student_id=""), name="user_unique_student_id_any_case"
+            ),
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_unique_email_any_case"
             ),
             models.UniqueConstraint(fields=["usi"], condition=~Q(usi=""), name="user_unique_usi"),
         ]

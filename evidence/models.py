@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,7 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["-start_date", "code"]
         constraints = [
+            models.UniqueConstraint(Upper("code"), name="cohort_unique_code_any_case"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="cohort_ends_after_start",
@@ -101,6 +103,10 @@ class Attempt(models.Model):
                 fields=["enrolment", "task"], condition=Q(status="draft"), name="attempt_one_open_draft"
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_from_1"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "assessing", "S", "NS"]),
+                name="attempt_status_known",
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False), name="attempt_submitted_has_date"
             ),

@@ -261,8 +261,11 @@ def _check_rows(rows, cohort):
         row.errors.extend(
             student_value_errors({name: getattr(row, name) for name in STUDENT_FIELDS}).values()
         )
-    people = _People.for_rows(rows, cohort)
-    for row in rows:
+    # Only values that passed their own checks are looked up: a damaged value (a NUL, say)
+    # is reported as it is, and never reaches a query.
+    clean = [row for row in rows if not row.errors]
+    people = _People.for_rows(clean, cohort)
+    for row in clean:
         _match_person(row, people)
 
 
