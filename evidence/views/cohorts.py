@@ -150,12 +150,14 @@ def _import_preview(request, cohort, data, parsed):
 
 
 def _detail_context(cohort, *, student_form=None, enrol_form=None):
+    # A student may belong to several cohorts: this page shows only the enrolments made
+    # through this one (Enrolment.cohort), whose assessors are this cohort's.
     students = cohort.students.order_by("last_name", "first_name").prefetch_related(
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related("tool__unit"))
+        Prefetch("enrolments", queryset=Enrolment.objects.filter(cohort=cohort).select_related("tool__unit"))
     )
     tools = (
-        AssessmentTool.objects.filter(enrolments__student__cohorts=cohort)
-        .annotate(enrolled=Count("enrolments__student", distinct=True))
+        AssessmentTool.objects.filter(enrolments__cohort=cohort)
+        .annotate(enrolled=Count("enrolments", distinct=True))
         .select_related("unit")
         .order_by("unit__code", "-version_major", "-version_minor")
     )
