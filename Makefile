@@ -8,12 +8,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --build-constraint build-constraints.txt
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench install install-dev chromium clean
+.PHONY: run serve test lint bench install install-dev chromium clean
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	bin/with-worker $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production server (gunicorn, DEBUG=0) and the task worker, on 127.0.0.1:8000.
+serve: $(VENV)/.installed
+	bin/serve
 
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/ruff check .

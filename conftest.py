@@ -23,6 +23,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Run queued tasks as they are queued, so mail lands in the outbox at once.
+
+    assessor_portal/tests/test_tasks.py runs the real database queue and its worker.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the real hasher is PBKDF2 and slows every sign-in."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

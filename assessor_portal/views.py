@@ -1,6 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from evidence.progress import assessor_overview
 from units.models import Unit
@@ -37,3 +41,15 @@ def assessor_home(request):
     cohorts, waiting = assessor_overview(request.user)
     page = Paginator(waiting, WAITING_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "home_assessor.html", {"cohorts": cohorts, "waiting": page})
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Answer a load balancer or monitor: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

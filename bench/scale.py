@@ -17,6 +17,7 @@ later runs. Nothing here sends traffic anywhere but 127.0.0.1.
 import json
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -140,7 +141,7 @@ def free_port():
 
 
 class production_server:
-    """gunicorn on 127.0.0.1 with the production settings, as `make serve` runs it."""
+    """`make serve` (bin/serve) on a free port of 127.0.0.1: gunicorn with DEBUG=0, and the worker."""
 
     def __init__(self, database_url):
         self.database_url = database_url
@@ -151,42 +152,35 @@ class production_server:
             **os.environ,
             "DATABASE_URL": self.database_url,
             "MEDIA_ROOT": str(MEDIA_ROOT),
-            "DEBUG": "0",
             "SECRET_KEY": SECRET_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "CONN_MAX_AGE": "60",
+            "PORT": str(self.port),
             "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         }
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-        )
+        # bin/serve is what `make serve` runs: migrate, collectstatic, gunicorn and the worker.
         self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "assessor_portal.wsgi",
-                f"--bind=127.0.0.1:{self.port}",
-                "--workers=3",
-                "--threads=4",
-                "--log-level=warning",
-            ],
+            [str(ROOT / "bin" / "serve")],
             cwd=ROOT,
             env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
         )
         base_url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=2)
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=2)
                 return base_url
             except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        self.process.kill()
-        raise SystemExit("gunicorn did not start within 30 seconds")
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit("bin/serve did not answer within 120 seconds")
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=20)
+        self.stop()
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
 
 
 def session_cookies(database_url, usernames):

@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +28,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from assessor_portal.mail import queue_email
 from evidence.models import Cohort
 from evidence.services.cohorts import CohortError, _check_manager, _plural
 
@@ -285,10 +285,10 @@ def invitation_link(student, *, site_url):
 
 
 def send_invitations(students, *, cohort, site_url):
-    """Email each new student a link to choose a password; a failed send is logged, never raised."""
+    """Queue an email to each new student with a link to choose a password; return how many."""
     valid_days = max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60))
-    emails = [
-        EmailMessage(
+    for student in students:
+        queue_email(
             subject=f"Your {settings.SITE_NAME} account: choose a password",
             body=render_to_string(
                 "registration/account_invite_email.txt",
@@ -303,19 +303,11 @@ def send_invitations(students, *, cohort, site_url):
             ),
             to=[student.email],
         )
-        for student in students
-    ]
-    if not emails:
-        return 0
-    # The students are saved by now; a mail server that is down must not turn that into an error.
-    try:
-        return mailers.default.send_messages(emails)
-    except Exception:
-        logger.exception("Could not email invitations to %d new students of cohort %s", len(emails), cohort)
-        return 0
+    return len(students)
 
 
 def _invite_after_commit(students, *, cohort, site_url):
+    # The links carry a token made from the saved account, so they are made once it is saved.
     students = list(students)
     transaction.on_commit(lambda: send_invitations(students, cohort=cohort, site_url=site_url))
 
