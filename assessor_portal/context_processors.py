@@ -9,6 +9,7 @@ def site(request):
     user = request.user
     return {
         "portal_name": settings.SITE_NAME,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "menu": {
             "tools": can_view_full_tool(user),
             "cohorts": can_manage_cohorts(user),

@@ -1,6 +1,7 @@
 """Every write a student makes to their own work: attempts, evidence and the declaration."""
 
 import re
+import uuid
 from dataclasses import dataclass
 
 import filetype
@@ -212,7 +213,8 @@ def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_
             raise AttemptError(
                 "The drawn signature could not be read. Clear it and draw it again, or leave it out."
             )
-        declaration.signature.save(f"signature-{attempt.pk}.png", ContentFile(signature_png), save=False)
+        # A random name: a signature image must not be found by guessing from the attempt's number.
+        declaration.signature.save(f"{uuid.uuid4().hex}.png", ContentFile(signature_png), save=False)
     declaration.save()
     attempt.status, attempt.submitted_at = Attempt.Status.SUBMITTED, declaration.signed_at
     bump_revision(attempt, "status", "submitted_at")

@@ -155,3 +155,25 @@ def test_task_and_attempt_pages_take_as_many_queries_for_ten_linked_criteria_as_
             counts.setdefault(user.username, []).append(queries_for(client, url))
     assert counts["charlie"][0] == counts["charlie"][1]
     assert counts["bob"][0] == counts["bob"][1]
+
+
+def test_declaration_keeps_the_address_the_proxy_saw_and_the_signature_under_a_random_name(
+    client, charlie, enrolment, portfolio, settings
+):
+    from evidence.models import Declaration
+    from evidence.tests.files import PNG
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.force_login(charlie)
+    client.post(task_url(enrolment, portfolio, "evidence_upload"), {"files": [upload("log.pdf", PDF)]})
+    page = client.get(task_url(enrolment, portfolio)).content.decode()
+    drawn = "data:image/png;base64," + __import__("base64").b64encode(PNG).decode()
+    client.post(
+        task_url(enrolment, portfolio, "attempt_submit"),
+        {**signed(revision_on(page)), "signature": drawn},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    )
+    declaration = Declaration.objects.get()
+    assert declaration.ip_address == "203.0.113.9"
+    assert re.fullmatch(r"signatures/[0-9a-f]{32}\.png", declaration.signature.name)

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from assessor_portal.http import client_ip
 from evidence.forms.attempts import CriteriaForm, DeclarationForm, LinkEvidenceForm, TextEvidenceForm
 from evidence.models import EvidenceItem
 from evidence.permissions import (
@@ -136,7 +137,7 @@ def attempt_submit(request, enrolment_pk, task_pk):
                 typed_name=form.cleaned_data["typed_name"],
                 revision=form.cleaned_data["revision"],
                 signature_png=form.signature_png(),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except AttemptError as error:
