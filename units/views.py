@@ -114,7 +114,10 @@ def _preview(request, data, filename, overrides):
             "parsed": parsed,
             "existing": existing,
             "confirm_form": UnitImportConfirmForm.carrying(data, filename, overrides),
-            "retry_form": UnitImportForm.retrying(data, overrides) if parsed.errors else None,
+            # Pasted or plain text comes back editable, so a wrong line or nesting is fixed here.
+            "retry_form": UnitImportForm.retrying(data, overrides)
+            if parsed.source_format == "text"
+            else None,
         },
     )
 

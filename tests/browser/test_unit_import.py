@@ -149,7 +149,8 @@ def test_admin_sees_line_numbered_errors_and_cannot_confirm(page, alice):
     expect(alert).to_contain_text("This unit cannot be imported yet")
     expect(alert).to_contain_text(f"line {GAP_LINE}: '2.5' follows '2.3'")
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
-    expect(page.get_by_role("link", name="Start again")).to_be_visible()
+    expect(page.get_by_role("link", name="Import another unit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Edit the text and preview again")).to_be_visible()
     save_screenshot(page, "unit-import-preview-with-errors")
     assert_accessible(page)
 
@@ -177,3 +178,45 @@ def test_student_is_refused_the_import_page(page, new_context, alice, charlie):
     expect(alice_page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(alice_page.get_by_role("button", name="Sign out")).to_have_count(0)
     assert_accessible(alice_page)
+
+
+NESTING_LOST = """BSBTWK201 - Work effectively with others
+1. Develop relationships
+1.1 Collect information
+Knowledge Evidence
+workplace procedures for:
+communication
+conflict
+equal opportunity principles
+"""
+
+
+@pytest.mark.browser
+def test_admin_fixes_nesting_the_paste_lost_in_the_preview_and_imports_it(page, alice):
+    sign_in(page, alice)
+    page.goto("/units/import/")
+    page.get_by_label("Or paste the unit's text").fill(NESTING_LOST)
+    page.get_by_role("button", name="Preview import").click()
+    knowledge = page.get_by_role("region", name="Knowledge evidence (1)")
+    expect(sub_items(knowledge, "workplace procedures for:")).to_have_text(
+        ["communication", "conflict", "equal opportunity principles"]
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Edit the text").click()
+    editor = page.get_by_label("Or paste the unit's text")
+    expect(editor).to_have_value(NESTING_LOST)
+    editor.fill(
+        NESTING_LOST.replace("\ncommunication", "\n  communication").replace("\nconflict", "\n  conflict")
+    )
+    page.get_by_role("button", name="Preview import").click()
+    knowledge = page.get_by_role("region", name="Knowledge evidence (2)")
+    expect(sub_items(knowledge, "workplace procedures for:")).to_have_text(["communication", "conflict"])
+    save_screenshot(page, "unit-import-nesting-fixed")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("BSBTWK201")
+    expect(
+        sub_items(page.get_by_role("region", name="Knowledge evidence"), "workplace procedures for:")
+    ).to_have_text(["communication", "conflict"])

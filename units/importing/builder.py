@@ -377,8 +377,10 @@ def build_list(lines):
     """Nest a section's lines into items.
 
     Where the source shows nesting (indentation, or a second kind of bullet), that decides.
-    Otherwise an item ending in ':' opens a sub-list, which a sub-item ending in '.' closes, as
-    in FNSPIM409's "describe key features of:" and its four sub-items.
+    Otherwise an item ending in ':' opens a sub-list, as in FNSPIM409's "describe key features
+    of:" and its four sub-items, which a sub-item ending in '.' closes, or an item that starts
+    with a verb as evidence items do ("explain …"). The preview shows the result, and indenting
+    the text there decides it.
     """
     entries = []
     for line in lines:
@@ -405,10 +407,25 @@ def build_list(lines):
     return items
 
 
+# Performance and knowledge evidence items start with what the student does ("explain …",
+# "describe key features of:"); the items of a sub-list under them are things ("privacy law").
+# So without indentation, an item that starts with one of these verbs is back at the top level.
+LEADING_VERBS = frozenset(
+    (  # noqa: SIM905 - the verbs read best as words
+        "analyse apply assess calculate check communicate compare complete conduct define "
+        "demonstrate describe determine develop discuss evaluate explain follow identify implement "
+        "interpret list maintain manage monitor negotiate obtain outline plan prepare present "
+        "prioritise produce provide recognise record report research resolve review select "
+        "summarise use write "
+    ).split()
+)
+
+
 def _depths_from_colons(texts):
     depths, open_list = [], False
     for text in texts:
-        if open_list:
+        starts_anew = text.split(" ", 1)[0].lower() in LEADING_VERBS
+        if open_list and not starts_anew:
             depths.append(1)
             open_list = not text.endswith(".")
         else:

@@ -198,3 +198,38 @@ def test_sections_the_catalogue_does_not_keep_are_skipped_and_shown():
     assert unit.errors == []
     assert any(s.text.startswith("Release 1. Supersedes") for s in unit.skipped)
     assert "Supersedes" not in str(unit.snapshot())
+
+
+LOST_INDENTATION = """BSBTWK201 - Work effectively with others
+1. Develop relationships
+1.1 Collect information
+Knowledge Evidence
+describe key features of:
+privacy laws
+codes of practice
+explain how to resolve conflict in a team
+outline the organisation's complaints process
+"""
+
+
+def test_an_item_starting_with_a_verb_closes_the_sub_list_when_indentation_is_lost():
+    unit = parse_unit_source(LOST_INDENTATION)
+    assert texts(unit.knowledge_evidence) == [
+        ("describe key features of:", ["privacy laws", "codes of practice"]),
+        "explain how to resolve conflict in a team",
+        "outline the organisation's complaints process",
+    ]
+
+
+def test_indenting_a_line_in_the_text_puts_it_under_the_item_above():
+    fixed = LOST_INDENTATION
+    for line in ("privacy laws", "codes of practice", "explain how"):
+        fixed = fixed.replace(f"\n{line}", f"\n    {line}")
+    unit = parse_unit_source(fixed)
+    assert texts(unit.knowledge_evidence) == [
+        (
+            "describe key features of:",
+            ["privacy laws", "codes of practice", "explain how to resolve conflict in a team"],
+        ),
+        "outline the organisation's complaints process",
+    ]

@@ -209,8 +209,8 @@ def test_preview_with_errors_offers_the_text_again_with_its_line_numbers_kept(cl
     pasted = "\n\n" + PASTE.replace("1.2 Share", "1.4 Share")
     html = client.post(reverse("units:unit_import"), {"text": pasted}).content.decode()
     assert "line 10: &#x27;1.4&#x27; follows &#x27;1.1&#x27;" in html
-    assert "Fix the text and preview again" in html
-    assert "1.4 Share information" in html.split("Fix the text and preview again")[1]
+    assert "Edit the text and preview again" in html
+    assert "1.4 Share information" in html.split("Edit the text and preview again")[1]
 
 
 def test_login_page_names_the_portal_not_the_host(client):
