@@ -57,7 +57,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["tool__unit__code"]
+        # Orderings that join other tables cost every query that forgets its own order_by.
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["student", "tool"], name="enrolment_unique_student_tool"),
         ]
@@ -96,7 +97,15 @@ class Attempt(models.Model):
     feedback_released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["enrolment", "task__number", "number"]
+        ordering = ["enrolment_id", "task_id", "number"]
+        indexes = [
+            # The assessors' waiting lists: submitted work, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=["submitted", "assessing"]),
+                name="attempt_waiting",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "task", "number"], name="attempt_unique_number"),
             models.UniqueConstraint(

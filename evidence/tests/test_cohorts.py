@@ -152,7 +152,7 @@ def test_cohort_list_shows_code_dates_students_and_assessors(client, alice, clas
     text = page(client.get(url("cohort_list")))
     assert "FNS-2026-T1" in text
     assert "02/02/2026" in text
-    assert "<td>2</td>" in text
+    assert '<td data-label="Students">2</td>' in text
     assert "Bob Taylor" in text
 
 

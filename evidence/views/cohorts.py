@@ -153,7 +153,12 @@ def _detail_context(cohort, *, student_form=None, enrol_form=None):
     # A student may belong to several cohorts: this page shows only the enrolments made
     # through this one (Enrolment.cohort), whose assessors are this cohort's.
     students = cohort.students.order_by("last_name", "first_name").prefetch_related(
-        Prefetch("enrolments", queryset=Enrolment.objects.filter(cohort=cohort).select_related("tool__unit"))
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(cohort=cohort)
+            .select_related("tool__unit")
+            .order_by("tool__unit__code"),
+        )
     )
     tools = (
         AssessmentTool.objects.filter(enrolments__cohort=cohort)
