@@ -1,0 +1,38 @@
+"""Every write to units: the catalogue (importing) and assessment tools."""
+
+from .catalogue import ImportOutcome, UnitImportError, import_unit, unit_snapshot
+from .tools import (
+    TASK_FIELDS,
+    TOOL_FIELDS,
+    ToolError,
+    add_task,
+    create_tool,
+    delete_task,
+    move_task,
+    new_tool_version,
+    publish_tool,
+    retire_tool,
+    set_mapping,
+    update_task,
+    update_tool,
+)
+
+__all__ = [
+    "TASK_FIELDS",
+    "TOOL_FIELDS",
+    "ImportOutcome",
+    "ToolError",
+    "UnitImportError",
+    "add_task",
+    "create_tool",
+    "delete_task",
+    "import_unit",
+    "move_task",
+    "new_tool_version",
+    "publish_tool",
+    "retire_tool",
+    "set_mapping",
+    "unit_snapshot",
+    "update_task",
+    "update_tool",
+]

@@ -1,0 +1,106 @@
+"""The unit catalogue: search, a unit's page, and importing a unit (upload or paste, preview, confirm)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
+from ..importing import parse_unit_source
+from ..models import Element, PerformanceCriterion, Unit
+from ..permissions import (
+    can_import_units,
+    get_unit_for,
+)
+from ..services import (
+    UnitImportError,
+    import_unit,
+)
+
+UNITS_PER_PAGE = 20
+
+
+@login_required
+def unit_list(request):
+    form = UnitSearchForm(request.GET)
+    units = Unit.objects.annotate(criteria_count=Count("elements__criteria"))
+    query = form.data.get("q", "").strip()
+    if query:
+        units = units.filter(Q(code__icontains=query) | Q(title__icontains=query))
+    page = Paginator(units.order_by("code", "-release"), UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "units/unit_list.html",
+        {"form": form, "page": page, "query": query, "can_import": can_import_units(request.user)},
+    )
+
+
+@login_required
+def unit_current(request, code):
+    unit = get_object_or_404(Unit.objects.order_by("-release"), code=code.upper(), status=Unit.Status.CURRENT)
+    return redirect(unit)
+
+
+@login_required
+def unit_detail(request, code, release):
+    unit = get_unit_for(request.user, code, release)
+    elements = Element.objects.filter(unit=unit).prefetch_related(
+        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
+    )
+    return render(
+        request,
+        "units/unit_detail.html",
+        {"unit": unit, "elements": elements, "requirement_lists": unit.requirement_lists()},
+    )
+
+
+@login_required
+def unit_import(request):
+    if not can_import_units(request.user):
+        raise PermissionDenied
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data, filename = form.submitted_source()
+        return _preview(request, data, filename, form.overrides())
+    return render(request, "units/unit_import.html", {"form": form})
+
+
+@require_POST
+@login_required
+def unit_import_confirm(request):
+    if not can_import_units(request.user):
+        raise PermissionDenied
+    form = UnitImportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The preview's data was damaged; start the import again.")
+        return redirect("units:unit_import")
+    data, filename = form.submitted_source()
+    parsed = parse_unit_source(data, filename=filename, **form.overrides())
+    try:
+        outcome = import_unit(parsed, by=request.user)
+    except UnitImportError as error:
+        messages.error(request, str(error))
+        return _preview(request, data, filename, form.overrides())
+    (messages.success if outcome.created else messages.info)(request, outcome.message)
+    return redirect(outcome.unit)
+
+
+def _preview(request, data, filename, overrides):
+    parsed = parse_unit_source(data, filename=filename, **overrides)
+    existing = Unit.objects.filter(code=parsed.code, release=parsed.effective_release).first()
+    return render(
+        request,
+        "units/unit_import_preview.html",
+        {
+            "parsed": parsed,
+            "existing": existing,
+            "confirm_form": UnitImportConfirmForm.carrying(data, filename, overrides),
+            # Pasted or plain text comes back editable, so a wrong line or nesting is fixed here.
+            "retry_form": UnitImportForm.retrying(data, overrides)
+            if parsed.source_format == "text"
+            else None,
+        },
+    )
