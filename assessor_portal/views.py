@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from evidence.progress import assessor_overview
+from evidence.selectors import assessor_overview
 from units.models import Unit
 
 WAITING_PER_PAGE = 25

@@ -1,9 +1,138 @@
-"""Reads the assessors' pages need, each in a fixed number of queries whatever the data."""
+"""Reads the pages need, each in a fixed number of queries whatever the data: a student's units
+and tasks, the evidence linked to each criterion, an assessor's cohorts and waiting work, and the
+marking page's rows."""
 
+import datetime
 from dataclasses import dataclass
 
-from evidence.models import Attempt, CriterionMark, Judgement
+from django.db import models
+from django.utils import timezone
+
+from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement
 from units.matrix import checklist_criteria
+from units.models import Task
+
+
+@dataclass
+class TaskProgress:
+    task: Task
+    attempt: Attempt | None
+    due: datetime.date | None
+    overdue: bool
+
+    @property
+    def status(self):
+        if self.attempt is None:
+            return "Not started"
+        status = self.attempt.student_status()
+        label = status.label
+        if self.attempt.number > 1:
+            label += f" (attempt {self.attempt.number})"
+        if status == Attempt.Status.NOT_SATISFACTORY and self.attempt.resubmit_by:
+            label += f" — resubmit by {self.attempt.resubmit_by:%d/%m/%Y}"
+        return label
+
+    @property
+    def status_key(self):
+        return self.attempt.student_status().value if self.attempt else "new"
+
+    @property
+    def feedback(self):
+        if self.attempt and self.attempt.feedback_released_at:
+            return self.attempt.feedback
+        return ""
+
+
+@dataclass
+class UnitProgress:
+    enrolment: Enrolment
+    tasks: list
+
+
+def task_progress(task, enrolment, attempt, today=None):
+    today = today or timezone.localdate()
+    due = task.due_for(enrolment.starts_on)
+    open_work = attempt is None or attempt.is_draft
+    return TaskProgress(task, attempt, due, overdue=bool(due and due < today and open_work))
+
+
+def student_progress(student, today=None):
+    """Return the student's units with every task's progress, in three queries however many."""
+    enrolments = list(Enrolment.objects.filter(student=student).select_related("tool__unit", "cohort"))
+    tasks = Task.objects.filter(tool__in=[e.tool_id for e in enrolments]).order_by("tool_id", "number")
+    latest = {}
+    for attempt in Attempt.objects.filter(enrolment__in=enrolments).order_by("number"):
+        latest[(attempt.enrolment_id, attempt.task_id)] = attempt
+    by_tool = {}
+    for task in tasks:
+        by_tool.setdefault(task.tool_id, []).append(task)
+    return [
+        UnitProgress(
+            enrolment,
+            [
+                task_progress(task, enrolment, latest.get((enrolment.pk, task.pk)), today)
+                for task in by_tool.get(enrolment.tool_id, [])
+            ],
+        )
+        for enrolment in sorted(enrolments, key=lambda e: e.tool.unit.code)
+    ]
+
+
+def evidence_by_criterion(enrolment):
+    """Map each performance criterion's pk to the evidence the student linked to it."""
+    offered = {}
+    items = EvidenceItem.objects.filter(attempt__enrolment=enrolment).prefetch_related("criteria")
+    for item in items.select_related("attempt__task"):
+        for criterion in item.criteria.all():
+            offered.setdefault(criterion.pk, []).append(item)
+    return offered
+
+
+def assessor_overview(assessor):
+    """Return the assessor's cohorts, and the submitted attempts waiting in them oldest first (a queryset)."""
+    cohorts = list(
+        Cohort.objects.filter(assessors=assessor).annotate(
+            student_count=models.Count("students", distinct=True)
+        )
+    )
+    waiting = (
+        Attempt.objects.filter(
+            enrolment__cohort__in=cohorts,
+            status__in=[Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED],
+        )
+        .select_related("enrolment__student", "enrolment__tool__unit", "task")
+        .order_by("submitted_at", "pk")
+    )
+    return cohorts, waiting
+
+
+def duplicate_owners(attempt, items, *, viewer):
+    """Map a file's SHA-256 to who else handed in the very same file, as the viewer may know them.
+
+    Only assessors and admins are told, and only about submitted work on both sides: a draft is
+    not handed in yet. A student in a cohort the viewer does not assess stays unnamed.
+    """
+    hashes = {item.sha256 for item in items if item.sha256}
+    if not hashes or attempt.is_draft or not (viewer.is_assessor or viewer.is_rto_admin):
+        return {}
+    others = (
+        EvidenceItem.objects.filter(sha256__in=hashes)
+        .exclude(attempt__enrolment__student_id=attempt.enrolment.student_id)
+        .exclude(attempt__status=Attempt.Status.DRAFT)
+        .select_related("attempt__enrolment__student")
+    )
+    visible_cohorts = (
+        set() if viewer.is_rto_admin else set(viewer.assessed_cohorts.values_list("pk", flat=True))
+    )
+    owners = {}
+    for other in others:
+        enrolment = other.attempt.enrolment
+        if viewer.is_rto_admin or enrolment.cohort_id in visible_cohorts:
+            owner = str(enrolment.student)
+        else:
+            owner = "a student in another cohort"
+        owners.setdefault(other.sha256, set()).add(owner)
+    return {sha: sorted(names) for sha, names in owners.items()}
 
 
 @dataclass

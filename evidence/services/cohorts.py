@@ -1,6 +1,6 @@
 """Every write the RTO's admin staff make to cohorts and enrolments.
 
-Adding students, one by one or from a CSV file, lives in evidence/services/students.py.
+Adding students, one by one or from a CSV file, lives in evidence/services/students/.
 """
 
 import logging

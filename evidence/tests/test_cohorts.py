@@ -587,7 +587,7 @@ def test_import_saves_nothing_when_it_fails_part_way(alice, cohort, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("mail queue unavailable")
 
-    monkeypatch.setattr("evidence.services.students._invite_after_commit", broken)
+    monkeypatch.setattr("evidence.services.students.adding._invite_after_commit", broken)
     with pytest.raises(RuntimeError):
         import_students(cohort, csv_bytes(*GOOD_CSV_LINES), by=alice, site_url=SITE)
     assert not User.objects.filter(role="student").exists()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Cohort, Enrolment
-from evidence.progress import student_progress
+from evidence.selectors import student_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from evidence.forms.marking import MarkForm, SignJudgementForm
 from evidence.models import Attempt
 from evidence.permissions import can_mark_attempt, get_attempt_for, get_attempt_to_mark
-from evidence.progress import duplicate_owners
-from evidence.selectors import current_judgement, earlier_attempts, mark_rows, next_waiting
+from evidence.selectors import current_judgement, duplicate_owners, earlier_attempts, mark_rows, next_waiting
 from evidence.services.marking import MarkingError, StaleMark, save_mark, sign_judgement
 from evidence.uploads import opens_inline
 from units.models import PerformanceCriterion

@@ -17,7 +17,7 @@ from evidence.permissions import (
     get_evidence_for,
     get_own_enrolment,
 )
-from evidence.progress import duplicate_owners, evidence_by_criterion, student_progress, task_progress
+from evidence.selectors import duplicate_owners, evidence_by_criterion, student_progress, task_progress
 from evidence.services.attempts import (
     AttemptError,
     add_file_evidence,
