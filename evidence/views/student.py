@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -30,8 +29,8 @@ from evidence.services.attempts import (
     submit_attempt,
 )
 from evidence.uploads import UploadRefused, max_upload_bytes, opens_inline
-from units.models import Element, PerformanceCriterion, Task
-from units.selectors import linkable_criteria
+from units.models import Task
+from units.selectors import elements_with_criteria, linkable_criteria
 
 
 @require_safe
@@ -175,9 +174,7 @@ def evidence_download(request, pk):
 @login_required
 def evidence_guide(request, enrolment_pk):
     enrolment = get_enrolment_for(request.user, enrolment_pk)
-    elements = Element.objects.filter(unit=enrolment.tool.unit_id).prefetch_related(
-        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
-    )
+    elements = elements_with_criteria(enrolment.tool.unit_id)
     offered = evidence_by_criterion(enrolment)
     rows = [
         (element, [(pc, offered.get(pc.pk, [])) for pc in element.criteria.all()]) for element in elements

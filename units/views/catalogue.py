@@ -4,17 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
 from ..importing import parse_unit_source
-from ..models import Element, PerformanceCriterion, Unit
+from ..models import Unit
 from ..permissions import (
     can_import_units,
     get_unit_for,
 )
+from ..selectors import elements_with_criteria, search_units
 from ..services import (
     UnitImportError,
     import_unit,
@@ -26,11 +26,8 @@ UNITS_PER_PAGE = 20
 @login_required
 def unit_list(request):
     form = UnitSearchForm(request.GET)
-    units = Unit.objects.annotate(criteria_count=Count("elements__criteria"))
     query = form.data.get("q", "").strip()
-    if query:
-        units = units.filter(Q(code__icontains=query) | Q(title__icontains=query))
-    page = Paginator(units.order_by("code", "-release"), UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(search_units(query), UNITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "units/unit_list.html",
@@ -47,13 +44,14 @@ def unit_current(request, code):
 @login_required
 def unit_detail(request, code, release):
     unit = get_unit_for(request.user, code, release)
-    elements = Element.objects.filter(unit=unit).prefetch_related(
-        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
-    )
     return render(
         request,
         "units/unit_detail.html",
-        {"unit": unit, "elements": elements, "requirement_lists": unit.requirement_lists()},
+        {
+            "unit": unit,
+            "elements": elements_with_criteria(unit.pk),
+            "requirement_lists": unit.requirement_lists(),
+        },
     )
 
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,13 +10,14 @@ from django.views.decorators.http import require_POST
 
 from ..forms import TaskForm, ToolForm
 from ..matrix import build_matrix, checklist_criteria, get_matrix_row, parse_cell
-from ..models import AssessmentTool, Element, PerformanceCriterion, Task
+from ..models import AssessmentTool, Task
 from ..permissions import (
     can_author_tools,
     can_view_full_tool,
     get_task_for,
     get_tool_for,
 )
+from ..selectors import elements_with_criteria, tasks_with_criteria, tools_for_list
 from ..services import (
     ToolError,
     add_task,
@@ -37,12 +37,11 @@ from ..services import (
 def tool_list(request):
     if not can_view_full_tool(request.user):
         raise Http404
-    tools = AssessmentTool.objects.select_related("unit").annotate(task_count=Count("tasks"))
     return render(
         request,
         "units/tool_list.html",
         {
-            "tools": tools.order_by("unit__code", "-version_major", "-version_minor"),
+            "tools": tools_for_list(),
             "can_author": can_author_tools(request.user),
         },
     )
@@ -225,23 +224,12 @@ def tool_resource_student(request, pk):
 
 
 def _resource_context(tool, *, student_view):
-    elements = Element.objects.filter(unit=tool.unit_id).prefetch_related(
-        Prefetch("criteria", queryset=PerformanceCriterion.objects.order_by("number"))
-    )
-    tasks = tool.tasks.order_by("number").prefetch_related(
-        Prefetch(
-            "criteria",
-            queryset=PerformanceCriterion.objects.select_related("element").order_by(
-                "element__number", "number"
-            ),
-        )
-    )
     return {
         "tool": tool,
         "unit": tool.unit,
-        "elements": elements,
+        "elements": elements_with_criteria(tool.unit_id),
         "requirement_lists": tool.unit.requirement_lists(),
-        "tasks": tasks,
+        "tasks": tasks_with_criteria(tool),
         "matrix": build_matrix(tool),
         "student_view": student_view,
     }
