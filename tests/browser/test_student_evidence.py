@@ -59,7 +59,9 @@ def evidence_item(page, name):
 
 
 @pytest.mark.browser
-def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_path):
+@pytest.mark.parametrize("width", [390, 768, 1280], ids=["phone", "tablet", "desktop"])
+def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 900})
     records, photo, fake = (
         tmp_path / "customer-records.pdf",
         tmp_path / "follow-up-call.png",
@@ -105,7 +107,7 @@ def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_p
     )
     expect(page.get_by_role("heading", name="Your evidence (2)")).to_be_visible()
     expect(page.get_by_role("link", name="invoice.pdf")).to_have_count(0)
-    save_screenshot(page, "student-task-uploads")
+    save_screenshot(page, f"student-task-uploads-{width}")
     assert_accessible(page)
 
     for name, criteria in (("customer-records.pdf", [PC_1_1, PC_1_2]), ("follow-up-call.png", [PC_2_3])):
@@ -130,7 +132,7 @@ def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_p
     expect(page.get_by_role("status").filter(has_text="Added")).to_have_text("Added to your evidence.")
     expect(page.get_by_role("heading", name="Your evidence (3)")).to_be_visible()
     expect(page.get_by_text("Mostly when a customer changes address")).to_be_visible()
-    save_screenshot(page, "student-task-before-submit")
+    save_screenshot(page, f"student-task-before-submit-{width}")
     assert_accessible(page)
 
     # Unticked, the browser refuses the form itself, and nothing typed on the page is lost.
@@ -154,7 +156,7 @@ def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_p
     expect(page.get_by_label("Type your full name to sign")).to_have_value("Charlie Wilson")
     expect(page.locator("#task-status")).to_have_text("Draft")
     expect(page.get_by_role("heading", name="Your evidence (3)")).to_be_visible()
-    save_screenshot(page, "student-task-declaration-refused")
+    save_screenshot(page, f"student-task-declaration-refused-{width}")
     assert_accessible(page)
 
     declaration.check()
@@ -178,7 +180,7 @@ def test_student_uploads_links_signs_and_submits(page, charlie, enrolment, tmp_p
     expect(page.get_by_label("Your answer")).to_have_count(0)
     expect(page.get_by_role("button", name="Submit attempt 1")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
-    save_screenshot(page, "student-task-after-submit")
+    save_screenshot(page, f"student-task-after-submit-{width}")
     assert_accessible(page)
 
     page.get_by_role("link", name="Home").first.click()
@@ -243,7 +245,9 @@ def test_another_student_cannot_reach_the_first_ones_work(
 
 
 @pytest.mark.browser
-def test_student_uploads_then_signs_and_submits_on_the_same_page(page, charlie, enrolment, tmp_path):
+@pytest.mark.parametrize("width", [390, 768, 1280], ids=["phone", "tablet", "desktop"])
+def test_student_uploads_then_signs_and_submits_on_the_same_page(page, charlie, enrolment, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 900})
     records = tmp_path / "customer-records.pdf"
     records.write_bytes(PDF)
     sign_in(page, charlie)
