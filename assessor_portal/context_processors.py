@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from evidence.permissions import can_manage_cohorts
+from evidence.permissions import can_manage_cohorts, can_use_marking_queue
 from units.permissions import can_import_units, can_view_full_tool
 
 
@@ -11,6 +11,7 @@ def site(request):
         "portal_name": settings.SITE_NAME,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "menu": {
+            "queue": can_use_marking_queue(user),
             "tools": can_view_full_tool(user),
             "cohorts": can_manage_cohorts(user),
             "import": can_import_units(user),

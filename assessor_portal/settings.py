@@ -228,6 +228,8 @@ else:
 SITE_NAME = os.environ.get("SITE_NAME", "Assessor Portal")
 # With it on, a second assessor approves each judgement before its feedback reaches the student.
 MARKING_QUALITY_CHECK = env_bool("MARKING_QUALITY_CHECK", False)
+# Submitted work waiting longer than this is marked overdue in the assessors' queue.
+MARKING_DUE_DAYS = int(os.environ.get("MARKING_DUE_DAYS", "14"))
 # New students' invitation links (a password-reset token) stay valid for a fortnight.
 PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 

@@ -35,6 +35,11 @@ def is_cohort_assessor(user, enrolment):
     )
 
 
+def can_use_marking_queue(user):
+    """Let assessors see the work waiting in their cohorts."""
+    return user.is_authenticated and user.is_assessor
+
+
 def can_mark_attempt(user, attempt):
     """Let only an assessor of the student's cohort mark, judge and check an attempt."""
     return is_cohort_assessor(user, attempt.enrolment)

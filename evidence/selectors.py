@@ -5,7 +5,9 @@ marking page's rows."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement
@@ -191,3 +193,55 @@ def next_waiting(attempt, assessor):
         .order_by("submitted_at", "pk")
         .first()
     )
+
+
+@dataclass
+class MarkingQueue:
+    """The work waiting for an assessor, filtered, with how much of it waits too long."""
+
+    attempts: object  # a queryset, oldest first: the page paginates it
+    total: int
+    overdue: int
+    overdue_after_days: int
+
+
+def waiting_work(assessor, *, cohort=None, unit=None, task=None, today=None):
+    """Return the submitted work in the assessor's cohorts, oldest first, filtered as asked.
+
+    Work waiting longer than MARKING_DUE_DAYS is overdue for marking: the RTO promises students
+    their results within that time.
+    """
+    days = settings.MARKING_DUE_DAYS
+    waiting = Attempt.objects.filter(
+        enrolment__cohort__assessors=assessor,
+        status__in=[Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED],
+    )
+    if cohort:
+        waiting = waiting.filter(enrolment__cohort=cohort)
+    if unit:
+        waiting = waiting.filter(enrolment__tool__unit__code=unit)
+    if task:
+        waiting = waiting.filter(task__number=task)
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    counts = waiting.aggregate(
+        total=models.Count("pk"), overdue=models.Count("pk", filter=Q(submitted_at__lt=cutoff))
+    )
+    attempts = (
+        waiting.select_related("enrolment__student", "enrolment__cohort", "enrolment__tool__unit", "task")
+        .annotate(
+            is_overdue=models.ExpressionWrapper(
+                Q(submitted_at__lt=cutoff), output_field=models.BooleanField()
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+    return MarkingQueue(attempts, counts["total"], counts["overdue"], days)
+
+
+def queue_choices(assessor):
+    """Return the cohorts, units and task numbers the assessor's queue can be filtered by."""
+    cohorts = list(Cohort.objects.filter(assessors=assessor).order_by("code"))
+    enrolments = Enrolment.objects.filter(cohort__in=cohorts)
+    units = sorted(set(enrolments.values_list("tool__unit__code", "tool__unit__title")))
+    tasks = sorted(set(Task.objects.filter(tool__enrolments__in=enrolments).values_list("number", flat=True)))
+    return cohorts, units, tasks

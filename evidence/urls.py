@@ -45,6 +45,7 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", student.evidence_download, name="evidence_download"),
     path("attempts/<int:pk>/", student.attempt_review, name="attempt_review"),
     # Assessors: marking, judgements and signatures
+    path("queue/", marking.marking_queue, name="marking_queue"),
     path("attempts/<int:pk>/mark/", marking.attempt_mark, name="attempt_mark"),
     path("attempts/<int:pk>/marks/<int:criterion_pk>/", marking.attempt_mark_save, name="attempt_mark_save"),
     path("attempts/<int:pk>/sign/", marking.attempt_sign, name="attempt_sign"),

@@ -33,3 +33,33 @@ class SignJudgementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class QueueFilterForm(forms.Form):
+    """Narrow the marking queue to one cohort, unit or task number."""
+
+    cohort = forms.ChoiceField(label="Cohort", required=False)
+    unit = forms.ChoiceField(label="Unit", required=False)
+    task = forms.TypedChoiceField(label="Task", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, cohorts, units, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [("", "All my cohorts")] + [
+            (str(c.pk), f"{c.code} {c.name}") for c in cohorts
+        ]
+        self.fields["unit"].choices = [("", "All units")] + [
+            (code, f"{code} {title}") for code, title in units
+        ]
+        self.fields["task"].choices = [("", "All tasks")] + [(str(n), f"Task {n}") for n in tasks]
+        self.cohorts = {str(c.pk): c for c in cohorts}
+
+    def filters(self):
+        """The filters chosen, or none when the form was tampered with."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "cohort": self.cohorts.get(data["cohort"]),
+            "unit": data["unit"] or None,
+            "task": data["task"],
+        }

@@ -48,6 +48,7 @@ STUDENT_WORK = {
 }
 FORBIDDEN = {403}
 MARKING = {
+    "marking_queue": {"get": {"charlie": REFUSED, "bob": OK, "alice": REFUSED, "dana": REFUSED, "erin": OK}},
     "attempt_mark": {
         "get": {"charlie": REDIRECT, "bob": OK, "alice": REDIRECT, "dana": HIDDEN, "erin": HIDDEN}
     },

@@ -2,18 +2,48 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.forms.marking import MarkForm, SignJudgementForm
+from evidence.forms.marking import MarkForm, QueueFilterForm, SignJudgementForm
 from evidence.models import Attempt
-from evidence.permissions import can_mark_attempt, get_attempt_for, get_attempt_to_mark
-from evidence.selectors import current_judgement, duplicate_owners, earlier_attempts, mark_rows, next_waiting
+from evidence.permissions import can_mark_attempt, can_use_marking_queue, get_attempt_for, get_attempt_to_mark
+from evidence.selectors import (
+    current_judgement,
+    duplicate_owners,
+    earlier_attempts,
+    mark_rows,
+    next_waiting,
+    queue_choices,
+    waiting_work,
+)
 from evidence.services.marking import MarkingError, StaleMark, save_mark, sign_judgement
 from evidence.uploads import opens_inline
 from units.models import PerformanceCriterion
+
+QUEUE_PER_PAGE = 25
+
+
+@require_safe
+@login_required
+def marking_queue(request):
+    if not can_use_marking_queue(request.user):
+        raise PermissionDenied
+    cohorts, units, tasks = queue_choices(request.user)
+    form = QueueFilterForm(request.GET or None, cohorts=cohorts, units=units, tasks=tasks)
+    queue = waiting_work(request.user, **form.filters())
+    page = Paginator(queue.attempts, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "evidence/marking_queue.html",
+        {"form": form, "queue": queue, "page": page, "filters": filters.urlencode()},
+    )
 
 
 @require_safe

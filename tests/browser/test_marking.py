@@ -159,3 +159,22 @@ def test_marks_made_offline_wait_and_sync_when_the_connection_returns(page, cont
     expect(page.get_by_role("status").filter(has_text="changes")).to_have_text("All changes saved")
     assert CriterionMark.objects.filter(answer="Y").count() == 3
     expect(page.get_by_role("button", name="Sign judgement")).to_be_enabled()
+
+
+@pytest.mark.browser
+def test_assessor_finds_work_in_the_queue_by_unit_and_opens_it(page, bob, submitted_project):
+    page.set_viewport_size(TABLET)
+    sign_in(page, bob)
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("link", name="Marking queue").click()
+    expect(page.get_by_role("heading", name="Marking queue")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="waiting")).to_contain_text("1 attempt waiting")
+    page.get_by_label("Unit").select_option("FNSCUS504")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("row").filter(has_text="Charlie Wilson")).to_contain_text(
+        "Premium customer project"
+    )
+    save_screenshot(page, "marking-queue-tablet")
+    assert_accessible(page)
+    page.get_by_role("link", name="Mark Charlie Wilson, task 1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Charlie Wilson: task 1, attempt 1")
