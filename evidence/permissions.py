@@ -62,6 +62,14 @@ def get_cohort_for(user, pk):
     return get_object_or_404(Cohort, pk=pk)
 
 
+def get_cohort_to_follow(user, pk):
+    """Fetch a cohort whose progress the user may follow (its assessors, admins), or 404."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    if can_manage_cohorts(user) or (user.is_assessor and cohort.assessors.filter(pk=user.pk).exists()):
+        return cohort
+    raise Http404
+
+
 def get_enrolment_for(user, pk):
     """Fetch an enrolment the user may see, or 404."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("tool__unit", "cohort", "student"), pk=pk)

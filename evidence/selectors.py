@@ -245,3 +245,54 @@ def queue_choices(assessor):
     units = sorted(set(enrolments.values_list("tool__unit__code", "tool__unit__title")))
     tasks = sorted(set(Task.objects.filter(tool__enrolments__in=enrolments).values_list("number", flat=True)))
     return cohorts, units, tasks
+
+
+@dataclass
+class GridCell:
+    """One student's standing on one task: the latest attempt, or None before the first."""
+
+    attempt: Attempt | None
+
+    @property
+    def label(self):
+        if self.attempt is None:
+            return "Not started"
+        label = self.attempt.get_status_display()
+        return f"{label} ({self.attempt.number})" if self.attempt.number > 1 else label
+
+    @property
+    def key(self):
+        return self.attempt.status if self.attempt else "new"
+
+
+@dataclass
+class GridUnit:
+    """One unit of the cohort: its tasks as columns, its enrolled students as rows of cells."""
+
+    tool: object
+    tasks: list
+    rows: list  # [(enrolment, [GridCell …])]
+
+
+def cohort_progress(cohort):
+    """Return the cohort's students × tasks, unit by unit, in four queries however large the cohort."""
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("student", "tool__unit")
+        .order_by("tool__unit__code", "student__last_name", "student__first_name")
+    )
+    tool_ids = {enrolment.tool_id for enrolment in enrolments}
+    tasks = {}
+    for task in Task.objects.filter(tool__in=tool_ids).order_by("number"):
+        tasks.setdefault(task.tool_id, []).append(task)
+    latest = {
+        (attempt.enrolment_id, attempt.task_id): attempt
+        for attempt in Attempt.objects.filter(enrolment__cohort=cohort).order_by("number")
+    }
+    units = {}
+    for enrolment in enrolments:
+        unit = units.setdefault(
+            enrolment.tool_id, GridUnit(enrolment.tool, tasks.get(enrolment.tool_id, []), [])
+        )
+        unit.rows.append((enrolment, [GridCell(latest.get((enrolment.pk, task.pk))) for task in unit.tasks]))
+    return list(units.values())

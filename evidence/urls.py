@@ -9,6 +9,7 @@ urlpatterns = [
     path("cohorts/new/", cohorts.cohort_create, name="cohort_create"),
     path("cohorts/<int:pk>/", cohorts.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:pk>/edit/", cohorts.cohort_edit, name="cohort_edit"),
+    path("cohorts/<int:pk>/grid/", cohorts.cohort_grid, name="cohort_grid"),
     path("cohorts/<int:pk>/students/add/", cohorts.cohort_student_add, name="cohort_student_add"),
     path("cohorts/<int:pk>/students/import/", cohorts.cohort_students_import, name="cohort_students_import"),
     path(

@@ -66,6 +66,7 @@ COHORTS = {
     "cohort_create": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
     "cohort_detail": {"get": ADMIN_ONLY_GET},
     "cohort_edit": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
+    "cohort_grid": {"get": {"charlie": HIDDEN, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
     "cohort_student_add": {"post": ADMIN_ONLY_POST},
     "cohort_students_import": {"get": ADMIN_ONLY_GET, "post": ADMIN_ONLY_POST},
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from evidence.forms.cohorts import CohortForm, EnrolForm, StudentCsvConfirmForm, StudentCsvForm, StudentForm
 from evidence.models import Cohort, Enrolment
-from evidence.permissions import can_manage_cohorts, get_cohort_for
+from evidence.permissions import can_manage_cohorts, get_cohort_for, get_cohort_to_follow
+from evidence.selectors import cohort_progress
 from evidence.services.cohorts import CohortError, create_cohort, enrol_cohort, enrol_student, update_cohort
 from evidence.services.students import add_student, import_students, parse_student_csv
 from units.models import AssessmentTool
@@ -175,3 +176,14 @@ def _detail_context(cohort, *, student_form=None, enrol_form=None):
         "student_form": student_form or StudentForm(),
         "enrol_form": enrol_form or EnrolForm(cohort=cohort),
     }
+
+
+@require_safe
+@login_required
+def cohort_grid(request, pk):
+    cohort = get_cohort_to_follow(request.user, pk)
+    return render(
+        request,
+        "evidence/cohort_grid.html",
+        {"cohort": cohort, "units": cohort_progress(cohort)},
+    )
