@@ -176,9 +176,7 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
         feedback=feedback,
         marks=marks,
         assessor=by,
-        typed_name=typed_name.strip(),
-        signed_at=now,
-        sha256=content_hash(content),
+        **_signature(typed_name, content, now),
     )
     attempt.status, attempt.feedback = result, feedback
     attempt.resubmit_by = resubmit_by if result == Judgement.Result.NOT_SATISFACTORY else None
@@ -206,9 +204,9 @@ def check_judgement(judgement, *, by, approved, comment, typed_name, password):
         checker=by,
         approved=approved,
         comment=comment,
-        typed_name=typed_name.strip(),
-        signed_at=now,
-        sha256=content_hash({"judgement": judgement.sha256, "approved": approved, "comment": comment}),
+        **_signature(
+            typed_name, {"judgement": judgement.sha256, "approved": approved, "comment": comment}, now
+        ),
     )
     if approved:
         attempt.feedback_released_at = now
@@ -285,9 +283,7 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
         assessor=by,
         corrects=current,
         reason=reason,
-        typed_name=typed_name.strip(),
-        signed_at=now,
-        sha256=content_hash(content),
+        **_signature(typed_name, content, now),
     )
 
 
@@ -307,10 +303,15 @@ def acknowledge_result(result, *, by, typed_name):
     return ResultAcknowledgement.objects.create(
         result=result,
         student=by,
-        typed_name=typed_name.strip(),
-        signed_at=now,
-        sha256=content_hash({"result": result.sha256, "student": by.pk, "signed_at": now.isoformat()}),
+        **_signature(
+            typed_name, {"result": result.sha256, "student": by.pk, "signed_at": now.isoformat()}, now
+        ),
     )
+
+
+def _signature(typed_name, content, signed_at):
+    """The fields every signed record shares: who typed their name, when, and the hash of what."""
+    return {"typed_name": typed_name.strip(), "signed_at": signed_at, "sha256": content_hash(content)}
 
 
 def _normal(name):
