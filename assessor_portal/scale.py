@@ -135,7 +135,13 @@ def _catalogue(size, admin, progress):
         rows = [row for row in build_matrix(tool).rows if not row.is_heading]
         for title, kind, days, maps in TASKS:
             task = add_task(
-                tool, by=admin, title=title, type=kind, due_days_after_enrolment=days, max_attempts=2
+                tool,
+                by=admin,
+                title=title,
+                type=kind,
+                due_days_after_enrolment=days,
+                max_attempts=2,
+                evidence_required=f"Evidence for {title.lower()}.",
             )
             chosen = {
                 "items": [row for row in rows if row.kind != "PC"],

@@ -114,7 +114,9 @@ def bench_matrix():
         tool = create_tool(unit, by=admin)
         pcs = list(PerformanceCriterion.objects.filter(element__unit=unit))
         for n in range(task_count):
-            task = add_task(tool, by=admin, title=f"Task {n + 1}", type="project")
+            task = add_task(
+                tool, by=admin, title=f"Task {n + 1}", type="project", evidence_required="A report."
+            )
             for pc in pcs[n::task_count]:
                 set_mapping(task, pc, by=admin, mapped=True)
         url = f"/tools/{tool.pk}/matrix/"
@@ -168,7 +170,9 @@ def bench_student_home():
             unit = make_unit(code=f"HOMEUN{n:03d}", elements=2, criteria=3)
             tool = create_tool(unit, by=admin)
             for t in range(5):
-                task = add_task(tool, by=admin, title=f"Task {t + 1}", type="project")
+                task = add_task(
+                    tool, by=admin, title=f"Task {t + 1}", type="project", evidence_required="A report."
+                )
             for element in unit.elements.all():
                 for pc in element.criteria.all():
                     set_mapping(task, pc, by=admin, mapped=True)

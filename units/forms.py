@@ -178,12 +178,14 @@ class TaskForm(RevisionMixin, forms.ModelForm):
             "due_days_after_enrolment",
             "max_attempts",
             "instructions",
+            "evidence_required",
             "satisfactory_standard",
             "assessor_guidance",
         ]
         widgets = {
             "due_date": DateInput(),
             "instructions": forms.Textarea(attrs={"rows": 6}),
+            "evidence_required": forms.Textarea(attrs={"rows": 3}),
             "satisfactory_standard": forms.Textarea(attrs={"rows": 4}),
             "assessor_guidance": forms.Textarea(attrs={"rows": 4}),
         }

@@ -62,6 +62,8 @@ def test_student_sees_instructions_but_never_assessor_guidance(client, charlie, 
     client.force_login(charlie)
     page = client.get(task_url(enrolment, portfolio)).content.decode()
     assert "Gather evidence from your work over at least four weeks." in page
+    assert "Evidence required" in page
+    assert "A portfolio of workplace documents (emails, call notes, CRM records" in page
     assert portfolio.assessor_guidance
     assert portfolio.assessor_guidance not in page
 
@@ -294,7 +296,9 @@ def test_student_home_query_count_does_not_grow_with_units(client, charlie, alic
             unit = make_unit(code=f"TSTHOM{n:03d}", elements=1, criteria=1)
             tool = create_tool(unit, by=alice)
             for t in range(5):
-                task = add_task(tool, by=alice, title=f"Task {t}", type="project")
+                task = add_task(
+                    tool, by=alice, title=f"Task {t}", type="project", evidence_required="A report."
+                )
             for row in unit.elements.get().criteria.all():
                 set_mapping(task, row, by=alice, mapped=True)
             for item in unit.requirement_items.filter(children__isnull=True):

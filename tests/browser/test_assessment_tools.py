@@ -20,7 +20,9 @@ ITEM_LABELS = ["PE 1", "PE 2", "PE 3", "KE 1", "KE 2.1", "KE 2.2", "KE 2.3", "KE
 LAST_GAP = "KE 2.4"
 
 
-def add_task(page, *, title, type_label, max_attempts, instructions, standard, guidance, due_days=None):
+def add_task(
+    page, *, title, type_label, max_attempts, instructions, standard, guidance, due_days=None, evidence=""
+):
     page.get_by_role("link", name="Add a task").click()
     expect(page.get_by_role("heading", name="Add an assessment task")).to_be_visible()
     assert_accessible(page)
@@ -30,6 +32,7 @@ def add_task(page, *, title, type_label, max_attempts, instructions, standard, g
         page.get_by_label("Due (days after the student starts)").fill(str(due_days))
     page.get_by_label("Maximum attempts").fill(str(max_attempts))
     page.get_by_label("Instructions").fill(instructions)
+    page.get_by_label("Evidence required").fill(evidence)
     page.get_by_label("Standard for a satisfactory result").fill(standard)
     page.get_by_label("Assessor-only guidance").fill(guidance)
     page.get_by_role("button", name="Save task").click()
@@ -91,6 +94,7 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
         due_days=60,
         max_attempts=3,
         instructions="Collect four weeks of de-identified customer records and interaction notes.",
+        evidence="The records and notes, each linked to the criteria it shows.",
         standard="Every performance criterion has current, authentic evidence.",
         guidance=PORTFOLIO_GUIDANCE,
     )
@@ -146,6 +150,7 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
     refusal = page.get_by_role("alert")
     expect(refusal).to_have_text(
         "Version 1.0 cannot be published: no task addresses KE 2.4; "
+        "task 2 (Observed customer review call) does not say what evidence is required; "
         "observation task 2 (Observed customer review call) maps no performance criterion."
     )
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()
@@ -166,6 +171,10 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
     assert_accessible(page)
 
     page.goto(tool_url)
+    page.get_by_role("link", name="Edit task 2").click()
+    page.get_by_label("Evidence required").fill("The assessor's observation checklist, signed by both.")
+    page.get_by_role("button", name="Save task").click()
+    expect(page.get_by_role("status").filter(has_text="Task saved.")).to_be_visible()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status").filter(has_text="Published.")).to_have_text(
         "Published. The tool is now read-only."

@@ -25,6 +25,7 @@ def submitted_project(seed_units, alice, bob, charlie, cohort_factory):
         title="Premium customer project",
         type="project",
         instructions="Manage a premium customer segment for four weeks and report on it.",
+        evidence_required="The segment report.",
     )
     for row in build_matrix(tool).rows:
         if not row.is_heading:

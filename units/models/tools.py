@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .catalogue import PerformanceCriterion, RequirementItem, Unit
 
@@ -47,6 +48,8 @@ class AssessmentTool(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Who changed the tool, when, from what (the request's user, through HistoryRequestMiddleware).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__code", "-version_major", "-version_minor"]
@@ -116,6 +119,12 @@ class Task(models.Model):
     instructions = models.TextField(
         blank=True, help_text="How, when and where the task is done; conditions; resources."
     )
+    evidence_required = models.TextField(
+        "evidence required",
+        blank=True,
+        help_text="What the student produces or submits, or what the assessor sees them do. "
+        "Needed before the tool is published.",
+    )
     satisfactory_standard = models.TextField(
         "standard for a satisfactory result",
         blank=True,
@@ -127,6 +136,7 @@ class Task(models.Model):
     max_attempts = models.PositiveSmallIntegerField("maximum attempts", default=2)
     criteria = models.ManyToManyField(PerformanceCriterion, blank=True, related_name="tasks")
     items = models.ManyToManyField(RequirementItem, blank=True, related_name="tasks")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["tool", "number"]

@@ -26,6 +26,7 @@ TASK_FIELDS = (
     "due_date",
     "due_days_after_enrolment",
     "instructions",
+    "evidence_required",
     "satisfactory_standard",
     "assessor_guidance",
     "max_attempts",
@@ -166,6 +167,9 @@ def publish_tool(tool, *, by):
         problems.append("the tool has no tasks")
     if matrix.gaps:
         problems.append("no task addresses " + ", ".join(f"{row.label}" for row in matrix.gaps))
+    for task in matrix.tasks:
+        if not task.evidence_required.strip():
+            problems.append(f"task {task.number} ({task.title}) does not say what evidence is required")
     for task in matrix.observation_tasks_without_criteria:
         problems.append(f"observation task {task.number} ({task.title}) maps no performance criterion")
     if problems:

@@ -32,12 +32,20 @@ pytestmark = pytest.mark.django_db
 def draft(seed_units, alice):
     """A draft FNSPIM409 tool with a portfolio task and an observation task, nothing mapped."""
     tool = create_tool(seed_units["FNSPIM409"], by=alice, purpose="summative")
-    add_task(tool, by=alice, title="Evidence portfolio", type="portfolio", instructions="Gather evidence.")
+    add_task(
+        tool,
+        by=alice,
+        title="Evidence portfolio",
+        type="portfolio",
+        instructions="Gather evidence.",
+        evidence_required="Workplace documents linked to the criteria.",
+    )
     add_task(
         tool,
         by=alice,
         title="Workplace observation",
         type="observation",
+        evidence_required="The assessor's observation checklist.",
         assessor_guidance="SECRET-ASSESSOR-NOTE watch for privacy breaches",
     )
     return tool
@@ -105,6 +113,19 @@ def test_publishing_is_refused_while_a_gap_remains_and_lists_it(draft, alice):
         "(Workplace observation) maps no performance criterion."
     )
     assert AssessmentTool.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_publishing_is_refused_until_every_task_says_what_evidence_is_required(draft, alice):
+    observation = draft.tasks.get(number=2)
+    update_task(observation, by=alice, evidence_required="   ")
+    with pytest.raises(ToolError) as refusal:
+        published(draft, alice)
+    assert str(refusal.value) == (
+        "Version 1.0 cannot be published: task 2 (Workplace observation) does not say what evidence "
+        "is required."
+    )
+    update_task(observation, by=alice, evidence_required="The assessor's observation checklist.")
+    assert publish_tool(draft, by=alice).status == "published"
 
 
 def test_publishing_a_fully_mapped_tool_makes_it_read_only(draft, alice):
@@ -462,3 +483,29 @@ def test_fresh_tool_form_saves_and_bumps_the_revision(client, draft, alice):
     assert "Someone changed this tool" in stale.content.decode()
     draft.refresh_from_db()
     assert draft.target_group == "New staff"
+
+
+def test_each_edit_of_a_tool_and_its_tasks_is_kept_with_who_made_it(client, draft, alice):
+    task = draft.tasks.get(number=1)
+    draft.refresh_from_db()
+    client.force_login(alice)
+    client.post(
+        reverse("units:tool_edit", args=[draft.pk]),
+        {"purpose": "formative", "target_group": "New staff", "revision": draft.revision},
+    )
+    tool_edit = draft.history.latest()
+    assert (tool_edit.history_user, tool_edit.target_group) == (alice, "New staff")
+    assert tool_edit.prev_record.target_group == ""
+    draft.refresh_from_db()
+    client.post(
+        reverse("units:task_edit", args=[draft.pk, task.pk]),
+        {"title": "Workplace portfolio", "type": "portfolio", "max_attempts": 3, "revision": draft.revision},
+    )
+    task_edit = task.history.latest()
+    changes = {
+        change.field: (change.old, change.new)
+        for change in task_edit.diff_against(task_edit.prev_record).changes
+    }
+    assert task_edit.history_user == alice
+    assert changes["title"] == ("Evidence portfolio", "Workplace portfolio")
+    assert changes["max_attempts"] == (2, 3)
