@@ -66,10 +66,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Puts the signed-in user on every history row a request writes (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Messages live in the session, which signing out flushes: on a tablet shared by an assessor and
+# a student, a message meant for one is never shown to the next (a cookie would outlive sign-out).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "assessor_portal.urls"
 WSGI_APPLICATION = "assessor_portal.wsgi.application"

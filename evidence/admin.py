@@ -6,11 +6,23 @@ keep signed work frozen; editing rows here would bypass both.
 
 from django.contrib import admin
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attempt, Cohort, Declaration, Enrolment, EvidenceItem
+from .models import (
+    Attempt,
+    Cohort,
+    CriterionMark,
+    Declaration,
+    Enrolment,
+    EvidenceItem,
+    Judgement,
+    QualityCheck,
+    ResultAcknowledgement,
+    UnitResult,
+)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -119,3 +131,43 @@ class DeclarationAdmin(ReadOnlyAdmin):
     @admin.display(description="drawn signature", boolean=True)
     def has_signature(self, declaration):
         return bool(declaration.signature)
+
+
+# -- marking: signed records are read here and changed nowhere ------------------------------------
+
+
+@admin.register(CriterionMark)
+class CriterionMarkAdmin(ReadOnlyAdmin):
+    list_display = ["criterion", "answer", "attempt", "version", "updated_by", "updated_at"]
+    list_filter = ["answer"]
+    search_fields = ["attempt__enrolment__student__student_id", "criterion__code"]
+    list_select_related = ["criterion__element", "attempt__task", "attempt__enrolment__student", "updated_by"]
+
+
+@admin.register(Judgement)
+class JudgementAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "result", "typed_name", "signed_at", "corrects"]
+    list_filter = ["result"]
+    search_fields = ["typed_name", "sha256", "attempt__enrolment__student__student_id"]
+    list_select_related = ["attempt__task", "attempt__enrolment__student", "corrects"]
+    exclude = ["signature"]
+
+
+@admin.register(QualityCheck)
+class QualityCheckAdmin(ReadOnlyAdmin):
+    list_display = ["judgement", "approved", "typed_name", "signed_at"]
+    list_select_related = ["judgement__attempt__task", "judgement__attempt__enrolment__student"]
+
+
+@admin.register(UnitResult)
+class UnitResultAdmin(ReadOnlyAdmin):
+    list_display = ["enrolment", "outcome", "typed_name", "signed_at", "corrects"]
+    list_filter = ["outcome"]
+    search_fields = ["typed_name", "sha256", "enrolment__student__student_id"]
+    list_select_related = ["enrolment__student", "enrolment__tool__unit", "outcome", "corrects"]
+
+
+@admin.register(ResultAcknowledgement)
+class ResultAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ["result", "typed_name", "signed_at"]
+    list_select_related = ["result__enrolment__student", "result__enrolment__tool__unit", "result__outcome"]

@@ -26,6 +26,9 @@ class Cohort(models.Model):
     )
     students = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohorts")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who changed the cohort's details or its assessors, when, from what. Not its students: a
+    # snapshot of thousands of members on every change would cost more than it tells.
+    history = HistoricalRecords(m2m_fields=[assessors])
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -55,6 +58,7 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         # Orderings that join other tables cost every query that forgets its own order_by.

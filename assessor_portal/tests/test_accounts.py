@@ -70,3 +70,20 @@ def test_django_admin_is_for_admins_only(client, alice, charlie):
     assert client.get("/django-admin/units/unit/").status_code == 302
     client.force_login(alice)
     assert client.get("/django-admin/units/unit/").status_code == 200
+
+
+def test_a_message_not_yet_shown_never_reaches_the_next_person_on_the_device(client, alice, charlie):
+    """An admin saves a cohort, signs out before the message shows; a student signs in next."""
+    from evidence.models import Cohort
+
+    cohort = Cohort.objects.create(name="Evening class", code="EVE-1", start_date="2026-02-09")
+    client.force_login(alice)
+    client.post(
+        reverse("evidence:cohort_edit", args=[cohort.pk]),
+        {"name": "Evening class B", "code": "EVE-1", "start_date": "2026-02-09"},
+    )
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "charlie", "password": charlie.raw_password})
+    page = client.get(reverse("student_home")).content.decode()
+    assert "My units" in page
+    assert "Cohort details saved." not in page

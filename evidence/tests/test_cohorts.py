@@ -196,6 +196,24 @@ def test_admin_edits_a_cohort_and_its_assessors(client, alice, cohort):
     assert "No assessors yet." in page(response)
 
 
+def test_every_change_to_a_cohort_is_kept_with_who_made_it(client, alice, cohort):
+    before = list(cohort.history.order_by("history_date", "history_id"))
+    client.force_login(alice)
+    client.post(
+        url("cohort_edit", cohort),
+        {"name": "Evening class", "code": cohort.code, "start_date": "2026-02-09"},
+    )
+    edits = list(cohort.history.order_by("history_date", "history_id"))[len(before) :]
+    assert edits
+    assert {(edit.history_user, edit.history_type) for edit in edits} == {(alice, "~")}
+    changes = {change.field: change for change in edits[-1].diff_against(before[-1]).changes}
+    assert (changes["name"].old, changes["name"].new) == (
+        "Diploma of Financial Services, term 1",
+        "Evening class",
+    )
+    assert set(changes) == {"name", "start_date", "end_date", "assessors"}
+
+
 def test_update_cohort_refuses_a_student_as_assessor(alice, cohort, charlie):
     with pytest.raises(CohortError, match=r"Charlie Wilson is not an active assessor\."):
         update_cohort(cohort, by=alice, assessors=[charlie])

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.urls import reverse
 
 from evidence.models import Attempt, CriterionMark, Enrolment, Judgement, SignedRecordError, UnitResult
 from evidence.services.attempts import add_text_evidence, open_attempt, submit_attempt
@@ -328,3 +329,22 @@ def test_student_acknowledges_their_result_once(fnscus504, charlie, dana, bob):
     assert acknowledgement.typed_name == "charlie  wilson"
     with pytest.raises(MarkingError, match="already signed"):
         acknowledge_result(result, by=charlie, typed_name="Charlie Wilson")
+
+
+def test_django_admin_shows_signed_records_and_refuses_every_change(client, fnscus504, charlie, bob, alice):
+    judgement = satisfactory(fnscus504, 3, charlie, bob)
+    client.force_login(alice)
+    change_url = reverse("admin:evidence_judgement_change", args=[judgement.pk])
+    shown = client.get(change_url).content.decode()
+    assert judgement.sha256 in shown
+    assert 'name="_save"' not in shown
+    assert 'name="feedback"' not in shown
+    tampered = client.post(change_url, {"result": "NS", "feedback": "Changed in the admin"})
+    assert tampered.status_code == 403
+    assert client.post(reverse("admin:evidence_judgement_delete", args=[judgement.pk])).status_code == 403
+    assert client.get(reverse("admin:evidence_unitresult_add")).status_code == 403
+    assert list(Judgement.objects.values_list("result", "feedback")) == [("S", "Well done.")]
+    history = client.get(
+        reverse("admin:evidence_criterionmark_history", args=[judgement.attempt.marks.first().pk])
+    )
+    assert "Bob" in history.content.decode()
