@@ -99,6 +99,8 @@ class Attempt(models.Model):
     resubmit_by = models.DateField(null=True, blank=True)
     feedback = models.TextField(blank=True)
     feedback_released_at = models.DateTimeField(null=True, blank=True)
+    # Every change of status, feedback and release: who reopened a judged attempt, and when.
+    history = HistoricalRecords(excluded_fields=["revision"])
 
     class Meta:
         ordering = ["enrolment_id", "task_id", "number"]

@@ -4,6 +4,7 @@ A student sees only their own work; an assessor only the work of cohorts they as
 admins see everything. Fetchers answer 404 to strangers, so they cannot learn what exists.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -43,6 +44,30 @@ def can_use_marking_queue(user):
 def can_mark_attempt(user, attempt):
     """Let only an assessor of the student's cohort mark, judge and check an attempt."""
     return is_cohort_assessor(user, attempt.enrolment)
+
+
+def can_check_judgement(user, attempt, judgement):
+    """Let a second assessor of the cohort check a judgement held for a quality check, once."""
+    return (
+        settings.MARKING_QUALITY_CHECK
+        and judgement is not None
+        and judgement.assessor_id != user.pk
+        and attempt.status in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}
+        and attempt.feedback_released_at is None
+        and not hasattr(judgement, "quality_check")
+        and can_mark_attempt(user, attempt)
+    )
+
+
+def can_reopen_judgement(user, attempt):
+    """Let the cohort's assessor reopen a judged attempt to correct it, while it is the latest."""
+    return (
+        attempt.status in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}
+        and can_mark_attempt(user, attempt)
+        and not Attempt.objects.filter(
+            enrolment=attempt.enrolment_id, task=attempt.task_id, number__gt=attempt.number
+        ).exists()
+    )
 
 
 def can_record_result(user, enrolment):

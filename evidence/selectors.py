@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement
+from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement, UnitResult
 from units.matrix import checklist_criteria
 from units.models import Task
 
@@ -182,6 +182,33 @@ def current_judgement(attempt):
     return Judgement.objects.filter(attempt=attempt).order_by("-signed_at", "-pk").first()
 
 
+def attempt_judgements(attempt):
+    """Return every judgement signed on the attempt, newest (the one in force) first, with its check."""
+    return list(
+        Judgement.objects.filter(attempt=attempt)
+        .select_related("quality_check", "quality_check__checker")
+        .order_by("-signed_at", "-pk")
+    )
+
+
+def waiting_quality_checks(assessor):
+    """Return the judgements in the assessor's cohorts that wait for a second assessor's check."""
+    if not settings.MARKING_QUALITY_CHECK:
+        return Judgement.objects.none()
+    return (
+        Judgement.objects.filter(
+            attempt__enrolment__cohort__assessors=assessor,
+            attempt__status__in=[Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY],
+            attempt__feedback_released_at__isnull=True,
+            quality_check__isnull=True,
+            correction__isnull=True,
+        )
+        .exclude(assessor=assessor)
+        .select_related("attempt__enrolment__student", "attempt__enrolment__tool__unit", "attempt__task")
+        .order_by("signed_at", "pk")
+    )
+
+
 def next_waiting(attempt, assessor):
     """Return the oldest other attempt waiting for the assessor, to move on to after this one."""
     return (
@@ -271,11 +298,11 @@ class GridUnit:
 
     tool: object
     tasks: list
-    rows: list  # [(enrolment, [GridCell …])]
+    rows: list  # [(enrolment, [GridCell …], unit result in force or None)]
 
 
 def cohort_progress(cohort):
-    """Return the cohort's students × tasks, unit by unit, in four queries however large the cohort."""
+    """Return the cohort's students × tasks, unit by unit, in five queries however large the cohort."""
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
         .select_related("student", "tool__unit")
@@ -289,10 +316,72 @@ def cohort_progress(cohort):
         (attempt.enrolment_id, attempt.task_id): attempt
         for attempt in Attempt.objects.filter(enrolment__cohort=cohort).order_by("number")
     }
+    results = current_results(Enrolment.objects.filter(cohort=cohort))
     units = {}
     for enrolment in enrolments:
         unit = units.setdefault(
             enrolment.tool_id, GridUnit(enrolment.tool, tasks.get(enrolment.tool_id, []), [])
         )
-        unit.rows.append((enrolment, [GridCell(latest.get((enrolment.pk, task.pk))) for task in unit.tasks]))
+        cells = [GridCell(latest.get((enrolment.pk, task.pk))) for task in unit.tasks]
+        unit.rows.append((enrolment, cells, results.get(enrolment.pk)))
     return list(units.values())
+
+
+@dataclass
+class RecordTask:
+    """One task on the unit record: its progress and the judgement in force on its latest attempt."""
+
+    progress: TaskProgress
+    judgement: Judgement | None
+
+
+@dataclass
+class UnitRecord:
+    """An enrolment's assessment record: every task's standing and every unit result signed."""
+
+    enrolment: Enrolment
+    tasks: list
+    results: list  # newest first; a correction comes before the result it corrects
+
+    @property
+    def current_result(self):
+        return self.results[0] if self.results else None
+
+
+def unit_record(enrolment, *, for_student, today=None):
+    """Return the enrolment's record in four queries however many tasks and attempts.
+
+    A student sees a task's judgement only once its feedback is released.
+    """
+    tasks = list(Task.objects.filter(tool=enrolment.tool_id).order_by("number"))
+    latest = {
+        attempt.task_id: attempt for attempt in Attempt.objects.filter(enrolment=enrolment).order_by("number")
+    }
+    judgements = {}
+    for judgement in Judgement.objects.filter(attempt__in=latest.values()).order_by("signed_at", "pk"):
+        judgements[judgement.attempt_id] = judgement
+    rows = []
+    for task in tasks:
+        attempt = latest.get(task.pk)
+        judgement = judgements.get(attempt.pk) if attempt else None
+        if for_student and attempt and not attempt.feedback_released_at:
+            judgement = None
+        rows.append(RecordTask(task_progress(task, enrolment, attempt, today), judgement))
+    results = list(
+        UnitResult.objects.filter(enrolment=enrolment)
+        .select_related("outcome", "acknowledgement")
+        .order_by("-signed_at", "-pk")
+    )
+    return UnitRecord(enrolment, rows, results)
+
+
+def current_results(enrolments):
+    """Map each enrolment's pk to its unit result in force (the newest), in one query."""
+    results = {}
+    for result in (
+        UnitResult.objects.filter(enrolment__in=enrolments)
+        .select_related("outcome")
+        .order_by("signed_at", "pk")
+    ):
+        results[result.enrolment_id] = result
+    return results

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cohorts, marking, student
+from .views import cohorts, marking, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -45,9 +45,15 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", student.evidence_remove, name="evidence_remove"),
     path("evidence/<int:pk>/download/", student.evidence_download, name="evidence_download"),
     path("attempts/<int:pk>/", student.attempt_review, name="attempt_review"),
+    # The unit record: tasks, the signed unit result and the student's acknowledgement
+    path("enrolments/<int:pk>/record/", results.enrolment_record, name="enrolment_record"),
+    path("enrolments/<int:pk>/result/", results.enrolment_result, name="enrolment_result"),
+    path("results/<int:pk>/acknowledge/", results.result_acknowledge, name="result_acknowledge"),
     # Assessors: marking, judgements and signatures
     path("queue/", marking.marking_queue, name="marking_queue"),
     path("attempts/<int:pk>/mark/", marking.attempt_mark, name="attempt_mark"),
     path("attempts/<int:pk>/marks/<int:criterion_pk>/", marking.attempt_mark_save, name="attempt_mark_save"),
     path("attempts/<int:pk>/sign/", marking.attempt_sign, name="attempt_sign"),
+    path("attempts/<int:pk>/check/", marking.attempt_check, name="attempt_check"),
+    path("attempts/<int:pk>/reopen/", marking.attempt_reopen, name="attempt_reopen"),
 ]

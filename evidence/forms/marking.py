@@ -25,11 +25,49 @@ class SignJudgementForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    reason = forms.CharField(
+        label="Reason for the new judgement",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="This attempt was judged before: the earlier judgement stays on the record.",
+    )
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, judged_before=False, **kwargs):
+        kwargs.setdefault("auto_id", "id_sign_%s")
+        super().__init__(*args, **kwargs)
+        if not judged_before:
+            del self.fields["reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class QualityCheckForm(forms.Form):
+    """A second assessor's signed check: approve the judgement, or send it back with a comment."""
+
+    approved = forms.TypedChoiceField(
+        label="Your check",
+        choices=[
+            ("yes", "Approve: release the feedback to the student"),
+            ("no", "Send back to the assessor"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you send the judgement back: say what to look at again.",
+    )
     typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
     password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_sign_%s")
+        kwargs.setdefault("auto_id", "id_check_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -63,3 +101,37 @@ class QueueFilterForm(forms.Form):
             "unit": data["unit"] or None,
             "task": data["task"],
         }
+
+
+class UnitResultForm(forms.Form):
+    """The assessor's signed unit outcome, with a reason when it corrects an earlier one."""
+
+    outcome = forms.ChoiceField(label="Unit result", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason for the correction",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed only when a result is already recorded: both stay on the record.",
+    )
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, outcomes, **kwargs):
+        kwargs.setdefault("auto_id", "id_result_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.code, f"{o.label} ({o.code})") for o in outcomes]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AcknowledgeResultForm(forms.Form):
+    """The student's signature that they have read their unit result."""
+
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_ack_%s")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -110,8 +110,11 @@ def canonical_marks(attempt):
     ]
 
 
-def signed_content(attempt, *, result, feedback, marks, assessor, signed_at):
-    """Everything a judgement signs, in one canonical form: its SHA-256 proves it later."""
+def signed_content(attempt, *, result, feedback, marks, assessor, signed_at, corrects=""):
+    """Everything a judgement signs, in one canonical form: its SHA-256 proves it later.
+
+    `corrects` is the hash of the judgement this one corrects, chaining a corrected record to it.
+    """
     return {
         "attempt": attempt.pk,
         "student": attempt.enrolment.student_id,
@@ -127,6 +130,7 @@ def signed_content(attempt, *, result, feedback, marks, assessor, signed_at):
         ),
         "assessor": assessor.pk,
         "signed_at": signed_at.isoformat(),
+        "corrects": corrects,
     }
 
 
@@ -144,14 +148,23 @@ def _check_signer(by, typed_name, password):
 
 
 @transaction.atomic
-def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resubmit_by=None):
+def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resubmit_by=None, reason=""):
     """Sign the attempt Satisfactory or Not satisfactory; the attempt and its marks then lock.
 
     Satisfactory needs every criterion on the task's checklist answered Yes; Not satisfactory
     needs feedback that says what is missing. The feedback reaches the student at once, or after
-    a second assessor's quality check where the RTO turns that on.
+    a second assessor's quality check where the RTO turns that on. An attempt judged before (sent
+    back by a quality check, or reopened to correct) is signed again with a reason: the new
+    judgement corrects the earlier one, which stays on the record.
     """
     attempt = _lock_for_marking(attempt, by)
+    earlier = Judgement.objects.filter(attempt=attempt).order_by("-signed_at", "-pk").first()
+    reason = (reason or "").strip()
+    if earlier and not reason:
+        raise MarkingError(
+            f"This attempt was judged {earlier.get_result_display()} on "
+            f"{timezone.localtime(earlier.signed_at):%d/%m/%Y}: give a reason for the new judgement."
+        )
     feedback = (feedback or "").strip()
     marks = canonical_marks(attempt)
     if result == Judgement.Result.SATISFACTORY:
@@ -168,7 +181,13 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
     _check_signer(by, typed_name, password)
     now = timezone.now()
     content = signed_content(
-        attempt, result=result, feedback=feedback, marks=marks, assessor=by, signed_at=now
+        attempt,
+        result=result,
+        feedback=feedback,
+        marks=marks,
+        assessor=by,
+        signed_at=now,
+        corrects=earlier.sha256 if earlier else "",
     )
     judgement = Judgement.objects.create(
         attempt=attempt,
@@ -176,6 +195,8 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
         feedback=feedback,
         marks=marks,
         assessor=by,
+        corrects=earlier,
+        reason=reason if earlier else "",
         **_signature(typed_name, content, now),
     )
     attempt.status, attempt.feedback = result, feedback
@@ -215,6 +236,30 @@ def check_judgement(judgement, *, by, approved, comment, typed_name, password):
         attempt.status = Attempt.Status.BEING_ASSESSED
         attempt.save(update_fields=["status"])
     return check
+
+
+@transaction.atomic
+def reopen_judgement(attempt, *, by):
+    """Open a judged attempt's marks again so its assessor can correct them and sign anew.
+
+    The signed judgement stays as it was; the new one will correct it, with a reason. Only the
+    task's latest attempt reopens: once the student has started another, the record moves on.
+    """
+    attempt = lock_row(Attempt.objects.select_related("enrolment__cohort", "task"), attempt.pk)
+    if not can_mark_attempt(by, attempt):
+        raise PermissionDenied
+    if attempt.status not in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}:
+        raise MarkingError(f"Attempt {attempt.number} is not judged yet: mark it and sign.")
+    if Attempt.objects.filter(
+        enrolment=attempt.enrolment_id, task=attempt.task_id, number__gt=attempt.number
+    ).exists():
+        raise MarkingError(
+            f"The student has started attempt {attempt.number + 1}: attempt {attempt.number} can no longer be reopened."
+        )
+    attempt.status, attempt.feedback_released_at = Attempt.Status.BEING_ASSESSED, None
+    attempt._history_user = by
+    attempt.save(update_fields=["status", "feedback_released_at"])
+    return attempt
 
 
 def unit_result_rule(enrolment):

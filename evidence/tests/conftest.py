@@ -54,3 +54,12 @@ def dana_enrolment(tools, dana):
 @pytest.fixture
 def portfolio(enrolment):
     return enrolment.tool.tasks.get(number=1)
+
+
+@pytest.fixture
+def fnscus504(tools, cohort, charlie):
+    """Charlie, enrolled in FNSCUS504 (questions, project, observation) in Bob's cohort."""
+    cohort.students.add(charlie)
+    return Enrolment.objects.create(
+        student=charlie, tool=tools["FNSCUS504"], cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
+    )

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
-from evidence.models import Attempt, CriterionMark, Enrolment, Judgement, SignedRecordError, UnitResult
-from evidence.services.attempts import add_text_evidence, open_attempt, submit_attempt
+from evidence.models import Attempt, CriterionMark, Judgement, SignedRecordError, UnitResult
+from evidence.services.attempts import open_attempt
 from evidence.services.marking import (
     MarkingError,
     StaleMark,
@@ -22,49 +22,10 @@ from evidence.services.marking import (
     sign_judgement,
     signed_content,
 )
+from evidence.tests.journeys import mark_all, satisfactory, sign, submitted
 from units.matrix import checklist_criteria
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fnscus504(tools, cohort, charlie):
-    """Charlie, enrolled in FNSCUS504 (questions, project, observation) in Bob's cohort."""
-    cohort.students.add(charlie)
-    return Enrolment.objects.create(
-        student=charlie, tool=tools["FNSCUS504"], cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
-    )
-
-
-def submitted(enrolment, number, student):
-    task = enrolment.tool.tasks.get(number=number)
-    attempt = open_attempt(enrolment, task, by=student)
-    add_text_evidence(attempt, by=student, title="My work", text=f"Work for task {number}")
-    attempt.refresh_from_db()
-    return submit_attempt(attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision)
-
-
-def mark_all(attempt, assessor, answer="Y"):
-    for pc in checklist_criteria(attempt.task):
-        save_mark(attempt, pc, by=assessor, answer=answer, comment="", version=0)
-
-
-def sign(attempt, assessor, result="S", feedback="", **extra):
-    return sign_judgement(
-        attempt,
-        by=assessor,
-        result=result,
-        feedback=feedback,
-        typed_name=assessor.get_full_name(),
-        password=assessor.raw_password,
-        **extra,
-    )
-
-
-def satisfactory(enrolment, number, student, assessor):
-    attempt = submitted(enrolment, number, student)
-    mark_all(attempt, assessor)
-    return sign(attempt, assessor, feedback="Well done.")
 
 
 def test_first_mark_saves_version_one_starts_assessing_and_keeps_history(fnscus504, charlie, bob):

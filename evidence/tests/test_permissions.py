@@ -11,6 +11,7 @@ from django.urls import URLPattern, reverse
 from evidence import urls as evidence_urls
 from evidence.models import Attempt, EvidenceItem
 from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt
+from evidence.services.marking import record_unit_result
 from evidence.tests.files import PDF, upload
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,22 @@ MARKING = {
     "attempt_sign": {
         "post": {"charlie": FORBIDDEN, "bob": {400}, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
     },
+    # The world's attempt is a draft: nothing to check, and reopening is refused with a message.
+    "attempt_check": {
+        "post": {"charlie": FORBIDDEN, "bob": FORBIDDEN, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "attempt_reopen": {
+        "post": {"charlie": FORBIDDEN, "bob": REDIRECT, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+}
+RESULTS = {
+    "enrolment_record": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
+    "enrolment_result": {
+        "post": {"charlie": FORBIDDEN, "bob": {400}, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "result_acknowledge": {
+        "post": {"charlie": {400}, "bob": FORBIDDEN, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
 }
 ADMIN_ONLY_GET = {"charlie": REFUSED, "bob": REFUSED, "alice": OK, "dana": REFUSED, "erin": REFUSED}
 ADMIN_ONLY_POST = {"charlie": REFUSED, "bob": REFUSED, "alice": FORM, "dana": REFUSED, "erin": REFUSED}
@@ -72,7 +89,7 @@ COHORTS = {
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
     "cohort_enrol": {"post": ADMIN_ONLY_POST},
 }
-EXPECTED = STUDENT_WORK | MARKING | COHORTS
+EXPECTED = STUDENT_WORK | MARKING | RESULTS | COHORTS
 
 
 def close_without_closing_the_database(response):
@@ -97,14 +114,23 @@ def test_every_url_of_the_app_has_expectations():
 
 
 @pytest.fixture
-def world(charlie, enrolment, portfolio, cohort):
+def world(charlie, bob, enrolment, portfolio, cohort):
     attempt = open_attempt(enrolment, portfolio, by=charlie)
+    result = record_unit_result(
+        enrolment, by=bob, outcome="40", typed_name="Bob Taylor", password=bob.raw_password
+    )
     item, _ = add_file_evidence(attempt, upload("log.pdf", PDF), by=charlie)
     add_text_evidence(attempt, by=charlie, title="Answer", text="Mine")
     return {
         "enrolment_pk": enrolment.pk,
         "task_pk": portfolio.pk,
-        "pk": {"cohort": cohort.pk, "evidence": item.pk, "attempt": attempt.pk},
+        "pk": {
+            "cohort": cohort.pk,
+            "evidence": item.pk,
+            "attempt": attempt.pk,
+            "enrolment": enrolment.pk,
+            "result": result.pk,
+        },
         "criterion_pk": portfolio.criteria.first().pk,
     }
 
@@ -114,11 +140,7 @@ def url_for(name, world):
     kwargs = {}
     for key in pattern.pattern.converters:
         if key == "pk":
-            owner = (
-                "cohort"
-                if name.startswith("cohort")
-                else ("attempt" if name.startswith("attempt") else "evidence")
-            )
+            owner = name.split("_")[0]
             kwargs[key] = world["pk"][owner]
         else:
             kwargs[key] = world[key]

@@ -9,19 +9,35 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.forms.marking import MarkForm, QueueFilterForm, SignJudgementForm
+from evidence.forms.marking import MarkForm, QualityCheckForm, QueueFilterForm, SignJudgementForm
 from evidence.models import Attempt
-from evidence.permissions import can_mark_attempt, can_use_marking_queue, get_attempt_for, get_attempt_to_mark
+from evidence.permissions import (
+    can_check_judgement,
+    can_mark_attempt,
+    can_reopen_judgement,
+    can_use_marking_queue,
+    get_attempt_for,
+    get_attempt_to_mark,
+)
 from evidence.selectors import (
+    attempt_judgements,
     current_judgement,
     duplicate_owners,
     earlier_attempts,
     mark_rows,
     next_waiting,
     queue_choices,
+    waiting_quality_checks,
     waiting_work,
 )
-from evidence.services.marking import MarkingError, StaleMark, save_mark, sign_judgement
+from evidence.services.marking import (
+    MarkingError,
+    StaleMark,
+    check_judgement,
+    reopen_judgement,
+    save_mark,
+    sign_judgement,
+)
 from evidence.uploads import opens_inline
 from units.models import PerformanceCriterion
 
@@ -42,7 +58,13 @@ def marking_queue(request):
     return render(
         request,
         "evidence/marking_queue.html",
-        {"form": form, "queue": queue, "page": page, "filters": filters.urlencode()},
+        {
+            "form": form,
+            "queue": queue,
+            "page": page,
+            "filters": filters.urlencode(),
+            "checks": list(waiting_quality_checks(request.user)[:QUEUE_PER_PAGE]),
+        },
     )
 
 
@@ -95,7 +117,7 @@ def attempt_mark_save(request, pk, criterion_pk):
 @login_required
 def attempt_sign(request, pk):
     attempt = get_attempt_to_mark(request.user, pk)
-    form = SignJudgementForm(request.POST)
+    form = SignJudgementForm(request.POST, judged_before=current_judgement(attempt) is not None)
     if form.is_valid():
         try:
             judgement = sign_judgement(attempt, by=request.user, **form.cleaned_data)
@@ -116,17 +138,59 @@ def attempt_sign(request, pk):
     return render(request, "evidence/attempt_mark.html", context, status=400)
 
 
+@require_POST
+@login_required
+def attempt_check(request, pk):
+    attempt = get_attempt_to_mark(request.user, pk)
+    judgement = current_judgement(attempt)
+    if not can_check_judgement(request.user, attempt, judgement):
+        raise PermissionDenied
+    form = QualityCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = check_judgement(judgement, by=request.user, **form.cleaned_data)
+        except MarkingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Approved: the feedback is with the student."
+                if check.approved
+                else "Sent back to the assessor with your comment.",
+            )
+            return redirect("evidence:marking_queue")
+    context = _marking_context(request, attempt, check_form=form)
+    return render(request, "evidence/attempt_mark.html", context, status=400)
+
+
+@require_POST
+@login_required
+def attempt_reopen(request, pk):
+    attempt = get_attempt_to_mark(request.user, pk)
+    try:
+        reopen_judgement(attempt, by=request.user)
+    except MarkingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Reopened: correct the marks and sign again with a reason. The signed judgement stays on the record.",
+        )
+    return redirect(attempt.get_marking_url())
+
+
 def _shown_as_image(item):
     return item.content_type.startswith("image/") and opens_inline(item.content_type)
 
 
-def _marking_context(request, attempt, sign_form=None):
+def _marking_context(request, attempt, sign_form=None, check_form=None):
     attempt = Attempt.objects.select_related(
         "enrolment__student", "enrolment__tool__unit", "enrolment__cohort", "task"
     ).get(pk=attempt.pk)
     items = list(attempt.evidence.prefetch_related("criteria"))
     duplicates = duplicate_owners(attempt, items, viewer=request.user)
     markable = attempt.status in {Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED}
+    judgements = attempt_judgements(attempt)
     return {
         "attempt": attempt,
         "enrolment": attempt.enrolment,
@@ -138,7 +202,25 @@ def _marking_context(request, attempt, sign_form=None):
         "rows": mark_rows(attempt),
         "markable": markable,
         "earlier": earlier_attempts(attempt),
-        "judgement": current_judgement(attempt),
-        "sign_form": sign_form or SignJudgementForm(),
+        "judgement": judgements[0] if judgements else None,
+        "judgements": judgements,
+        "sign_form": sign_form
+        or SignJudgementForm(judged_before=bool(judgements), initial=_sign_initial(judgements)),
+        "check_form": (check_form or QualityCheckForm())
+        if can_check_judgement(request.user, attempt, judgements[0] if judgements else None)
+        else None,
+        "may_reopen": can_reopen_judgement(request.user, attempt),
         "next_waiting": next_waiting(attempt, request.user),
+    }
+
+
+def _sign_initial(judgements):
+    """Start a new judgement from the one it corrects: its feedback, and the check that sent it back."""
+    if not judgements:
+        return {}
+    earlier = judgements[0]
+    check = getattr(earlier, "quality_check", None)
+    return {
+        "feedback": earlier.feedback,
+        "reason": f"Sent back by the quality check: {check.comment}" if check and not check.approved else "",
     }
