@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement, UnitResult
+from evidence.services.observations import observation_refusal
 from units.matrix import checklist_criteria
 from units.models import Task
 
@@ -279,6 +281,15 @@ class GridCell:
     """One student's standing on one task: the latest attempt, or None before the first."""
 
     attempt: Attempt | None
+    task: Task | None = None
+
+    @property
+    def can_start_observation(self):
+        return (
+            self.task is not None
+            and self.task.is_observation
+            and not observation_refusal(self.task, self.attempt)
+        )
 
     @property
     def label(self):
@@ -322,7 +333,7 @@ def cohort_progress(cohort):
         unit = units.setdefault(
             enrolment.tool_id, GridUnit(enrolment.tool, tasks.get(enrolment.tool_id, []), [])
         )
-        cells = [GridCell(latest.get((enrolment.pk, task.pk))) for task in unit.tasks]
+        cells = [GridCell(latest.get((enrolment.pk, task.pk)), task) for task in unit.tasks]
         unit.rows.append((enrolment, cells, results.get(enrolment.pk)))
     return list(units.values())
 
@@ -385,3 +396,31 @@ def current_results(enrolments):
     ):
         results[result.enrolment_id] = result
     return results
+
+
+def observations_to_start(assessor, limit=25):
+    """Return (enrolment, task) pairs in the assessor's cohorts whose observation could start now.
+
+    Oldest enrolments first; a pair with an attempt under way, Satisfactory, or out of attempts is left out.
+    """
+    busy = Attempt.objects.filter(
+        enrolment=models.OuterRef("pk"), task=models.OuterRef("observed_task")
+    ).exclude(status__in=[Attempt.Status.DRAFT, Attempt.Status.NOT_SATISFACTORY])
+    used_up = (
+        Attempt.objects.filter(enrolment=models.OuterRef("pk"), task=models.OuterRef("observed_task"))
+        .values("task")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    enrolments = (
+        Enrolment.objects.filter(cohort__assessors=assessor, tool__tasks__type=Task.Type.OBSERVATION)
+        .annotate(observed_task=models.F("tool__tasks"), max_attempts=models.F("tool__tasks__max_attempts"))
+        .exclude(models.Exists(busy))
+        .annotate(attempts_made=Coalesce(models.Subquery(used_up), 0))
+        .filter(attempts_made__lt=models.F("max_attempts"))
+        .select_related("student", "tool__unit", "cohort")
+        .order_by("enrolled_on", "pk", "observed_task")[:limit]
+    )
+    enrolments = list(enrolments)
+    tasks = Task.objects.in_bulk({enrolment.observed_task for enrolment in enrolments})
+    return [(enrolment, tasks[enrolment.observed_task]) for enrolment in enrolments]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cohorts, marking, results, student
+from .views import cohorts, marking, observations, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -56,4 +56,11 @@ urlpatterns = [
     path("attempts/<int:pk>/sign/", marking.attempt_sign, name="attempt_sign"),
     path("attempts/<int:pk>/check/", marking.attempt_check, name="attempt_check"),
     path("attempts/<int:pk>/reopen/", marking.attempt_reopen, name="attempt_reopen"),
+    # Observations: started by the assessor, signed by the student afterwards
+    path(
+        "enrolments/<int:enrolment_pk>/tasks/<int:task_pk>/observe/",
+        observations.observation_start,
+        name="observation_start",
+    ),
+    path("attempts/<int:pk>/observed/", observations.observation_sign, name="observation_sign"),
 ]

@@ -66,3 +66,27 @@ class DeclarationForm(forms.Form):
             return base64.b64decode(data[len(prefix) :], validate=True)
         except (binascii.Error, ValueError):
             return b"not a png"
+
+
+class ObservationSignForm(forms.Form):
+    """The student's signature on an observation record, on their own device or the assessor's.
+
+    On the assessor's device the student also enters their password: the assessor stays signed
+    in, and the password proves it was the student who signed.
+    """
+
+    agree = forms.BooleanField(
+        label="I was observed as this record says and I have read it.",
+        error_messages={"required": "Tick the statement to sign it."},
+    )
+    typed_name = forms.CharField(label="Student: type your full name to sign", max_length=200)
+    password = forms.CharField(label="Student's password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, on_assessors_device=False, **kwargs):
+        kwargs.setdefault("auto_id", "id_observed_%s")
+        super().__init__(*args, **kwargs)
+        if not on_assessors_device:
+            del self.fields["password"]
+            self.fields["typed_name"].label = "Type your full name to sign"
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,6 +1,5 @@
 """Every write a student makes to their own work: attempts, evidence and the declaration."""
 
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -13,11 +12,16 @@ from django.utils import timezone
 from assessor_portal.revisions import bump_revision, is_stale, lock_row
 from evidence.models import Attempt, Declaration, Enrolment, EvidenceItem
 from evidence.permissions import can_work_on_enrolment
+from evidence.signing import names_match
 from evidence.uploads import check_upload
 from units.models import PerformanceCriterion
 
 MAX_SIGNATURE_BYTES = 200 * 1024
 NO_EVIDENCE = "Add at least one piece of evidence before you submit."
+OBSERVATION_NOT_SUBMITTED = (
+    "An observation is not submitted: your assessor starts it when they observe you, "
+    "and your uploads go with it."
+)
 
 
 class AttemptError(Exception):
@@ -195,10 +199,12 @@ def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_
     if attempt is None:
         raise AttemptError(NO_EVIDENCE)
     attempt = _lock_draft(attempt, by=by, revision=revision)
+    if attempt.task.is_observation:
+        raise AttemptError(OBSERVATION_NOT_SUBMITTED)
     if not attempt.evidence.exists():
         raise AttemptError(NO_EVIDENCE)
     expected = by.get_full_name()
-    if _normal(typed_name) != _normal(expected):
+    if not names_match(typed_name, expected):
         raise AttemptError(f"Type your full name exactly as it is on your enrolment ({expected}) to sign.")
     declaration = Declaration(
         attempt=attempt,
@@ -219,7 +225,3 @@ def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_
     attempt.status, attempt.submitted_at = Attempt.Status.SUBMITTED, declaration.signed_at
     bump_revision(attempt, "status", "submitted_at")
     return attempt
-
-
-def _normal(name):
-    return re.sub(r"\s+", " ", (name or "").strip()).casefold()

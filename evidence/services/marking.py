@@ -6,7 +6,6 @@ signed is a record that never changes: a correction is a newer signed record wit
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from evidence.models import (
     UnitResult,
 )
 from evidence.permissions import can_mark_attempt, can_record_result, can_work_on_enrolment
+from evidence.signing import names_match
 from units.matrix import checklist_criteria
 
 MAX_COMMENT = 2000
@@ -141,7 +141,7 @@ def content_hash(content):
 def _check_signer(by, typed_name, password):
     if not by.check_password(password or ""):
         raise MarkingError("That password is not right: enter your own password to sign.")
-    if _normal(typed_name) != _normal(by.get_full_name()):
+    if not names_match(typed_name, by.get_full_name()):
         raise MarkingError(
             f"Type your full name exactly as it is on your account ({by.get_full_name()}) to sign."
         )
@@ -340,7 +340,7 @@ def acknowledge_result(result, *, by, typed_name):
         raise PermissionDenied
     if ResultAcknowledgement.objects.filter(result=result).exists():
         raise MarkingError("You have already signed this result.")
-    if _normal(typed_name) != _normal(by.get_full_name()):
+    if not names_match(typed_name, by.get_full_name()):
         raise MarkingError(
             f"Type your full name exactly as it is on your enrolment ({by.get_full_name()}) to sign."
         )
@@ -357,7 +357,3 @@ def acknowledge_result(result, *, by, typed_name):
 def _signature(typed_name, content, signed_at):
     """The fields every signed record shares: who typed their name, when, and the hash of what."""
     return {"typed_name": typed_name.strip(), "signed_at": signed_at, "sha256": content_hash(content)}
-
-
-def _normal(name):
-    return re.sub(r"\s+", " ", (name or "").strip()).casefold()

@@ -2,14 +2,18 @@
 
 from evidence.services.attempts import add_text_evidence, open_attempt, submit_attempt
 from evidence.services.marking import save_mark, sign_judgement
+from evidence.services.observations import start_observation
 from units.matrix import checklist_criteria
 
 
 def submitted(enrolment, number, student):
+    """Hand in the task's work; an observation is started by the cohort's assessor instead."""
     task = enrolment.tool.tasks.get(number=number)
     attempt = open_attempt(enrolment, task, by=student)
     add_text_evidence(attempt, by=student, title="My work", text=f"Work for task {number}")
     attempt.refresh_from_db()
+    if task.is_observation:
+        return start_observation(enrolment, task, by=enrolment.cohort.assessors.order_by("pk").first())
     return submit_attempt(attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Attempt, CriterionMark, Enrolment, Judgement
-from evidence.services.attempts import add_text_evidence, open_attempt, submit_attempt
+from evidence.tests.journeys import submitted
 from units.matrix import checklist_criteria
 
 pytestmark = pytest.mark.django_db
@@ -15,15 +15,12 @@ JSON = {"accept": "application/json"}
 
 @pytest.fixture
 def observation(tools, cohort, charlie):
-    """Charlie's FNSCUS504 observation task (8 criteria), submitted to Bob."""
+    """Charlie's FNSCUS504 observation task (8 criteria), started by Bob, with Charlie's session notes."""
     cohort.students.add(charlie)
     enrolment = Enrolment.objects.create(
         student=charlie, tool=tools["FNSCUS504"], cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
     )
-    attempt = open_attempt(enrolment, enrolment.tool.tasks.get(number=3), by=charlie)
-    add_text_evidence(attempt, by=charlie, title="Session notes", text="Notes on the observed session")
-    attempt.refresh_from_db()
-    return submit_attempt(attempt, by=charlie, typed_name="Charlie Wilson", revision=attempt.revision)
+    return submitted(enrolment, 3, charlie)
 
 
 def save(client, attempt, pc, answer, version, comment=""):
@@ -38,7 +35,8 @@ def test_marking_page_lists_every_checklist_criterion_with_its_text(client, bob,
     assert len(criteria) == 8
     for pc in criteria:
         assert f'<span class="pc-number">{pc.code}</span> {pc.text}' in page
-    assert "Signed by <strong>Charlie Wilson</strong>" in page
+    assert "Not signed yet. The student signs the record once you have signed the judgement." in page
+    assert "Work for task 3" in page  # the student's supporting notes, uploaded before
     assert "Arrange the observation with the workplace supervisor." in page
 
 

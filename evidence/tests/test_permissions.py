@@ -67,6 +67,16 @@ MARKING = {
         "post": {"charlie": FORBIDDEN, "bob": REDIRECT, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
     },
 }
+OBSERVATIONS = {
+    # The world's task is a portfolio: starting an observation of it is refused with a message.
+    "observation_start": {
+        "post": {"charlie": FORBIDDEN, "bob": REDIRECT, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    # The world's attempt is a draft: nothing to sign yet.
+    "observation_sign": {
+        "post": {"charlie": REDIRECT, "bob": REDIRECT, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+}
 RESULTS = {
     "enrolment_record": {"get": {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}},
     "enrolment_result": {
@@ -89,7 +99,7 @@ COHORTS = {
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
     "cohort_enrol": {"post": ADMIN_ONLY_POST},
 }
-EXPECTED = STUDENT_WORK | MARKING | RESULTS | COHORTS
+EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS
 
 
 def close_without_closing_the_database(response):
@@ -140,7 +150,7 @@ def url_for(name, world):
     kwargs = {}
     for key in pattern.pattern.converters:
         if key == "pk":
-            owner = name.split("_")[0]
+            owner = {"observation": "attempt"}.get(name.split("_")[0], name.split("_")[0])
             kwargs[key] = world["pk"][owner]
         else:
             kwargs[key] = world[key]

@@ -185,5 +185,10 @@ def cohort_grid(request, pk):
     return render(
         request,
         "evidence/cohort_grid.html",
-        {"cohort": cohort, "units": cohort_progress(cohort)},
+        {
+            "cohort": cohort,
+            "units": cohort_progress(cohort),
+            # Its assessors start observations from the grid; admins only follow progress.
+            "may_observe": request.user.is_assessor and cohort.assessors.filter(pk=request.user.pk).exists(),
+        },
     )

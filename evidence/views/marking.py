@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from evidence.forms.attempts import ObservationSignForm
 from evidence.forms.marking import MarkForm, QualityCheckForm, QueueFilterForm, SignJudgementForm
 from evidence.models import Attempt
 from evidence.permissions import (
@@ -26,6 +27,7 @@ from evidence.selectors import (
     earlier_attempts,
     mark_rows,
     next_waiting,
+    observations_to_start,
     queue_choices,
     waiting_quality_checks,
     waiting_work,
@@ -38,6 +40,7 @@ from evidence.services.marking import (
     save_mark,
     sign_judgement,
 )
+from evidence.services.observations import awaits_observed_signature
 from evidence.uploads import opens_inline
 from units.models import PerformanceCriterion
 
@@ -64,6 +67,7 @@ def marking_queue(request):
             "page": page,
             "filters": filters.urlencode(),
             "checks": list(waiting_quality_checks(request.user)[:QUEUE_PER_PAGE]),
+            "observations": observations_to_start(request.user, limit=QUEUE_PER_PAGE),
         },
     )
 
@@ -210,6 +214,9 @@ def _marking_context(request, attempt, sign_form=None, check_form=None):
         if can_check_judgement(request.user, attempt, judgements[0] if judgements else None)
         else None,
         "may_reopen": can_reopen_judgement(request.user, attempt),
+        "observation_form": ObservationSignForm(on_assessors_device=True)
+        if awaits_observed_signature(attempt)
+        else None,
         "next_waiting": next_waiting(attempt, request.user),
     }
 

@@ -7,7 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from assessor_portal.http import client_ip
-from evidence.forms.attempts import CriteriaForm, DeclarationForm, LinkEvidenceForm, TextEvidenceForm
+from evidence.forms.attempts import (
+    CriteriaForm,
+    DeclarationForm,
+    LinkEvidenceForm,
+    ObservationSignForm,
+    TextEvidenceForm,
+)
 from evidence.models import EvidenceItem
 from evidence.permissions import (
     can_work_on_enrolment,
@@ -16,7 +22,13 @@ from evidence.permissions import (
     get_evidence_for,
     get_own_enrolment,
 )
-from evidence.selectors import duplicate_owners, evidence_by_criterion, student_progress, task_progress
+from evidence.selectors import (
+    duplicate_owners,
+    evidence_by_criterion,
+    mark_rows,
+    student_progress,
+    task_progress,
+)
 from evidence.services.attempts import (
     AttemptError,
     add_file_evidence,
@@ -28,7 +40,9 @@ from evidence.services.attempts import (
     remove_evidence,
     submit_attempt,
 )
+from evidence.services.observations import awaits_observed_signature
 from evidence.uploads import UploadRefused, max_upload_bytes, opens_inline
+from units.matrix import checklist_criteria
 from units.models import Task
 from units.selectors import elements_with_criteria, linkable_criteria
 
@@ -240,6 +254,23 @@ def _task_context(request, enrolment, task, **forms):
         "declaration_form": forms.get("declaration_form") or DeclarationForm(),
         "max_upload_mb": max_upload_bytes() // (1024 * 1024),
         "declaration": getattr(shown, "declaration", None) if shown and not shown.is_draft else None,
+        "submittable": is_student and state.editable and not task.is_observation,
+        **_observation_context(task, state.attempt, is_student),
+    }
+
+
+def _observation_context(task, latest, is_student):
+    """What the student's page shows of an observation: what is watched, the record, the signature."""
+    if not task.is_observation:
+        return {}
+    released = latest is not None and latest.feedback_released_at is not None
+    return {
+        "observed_criteria": checklist_criteria(task),
+        "observed_attempt": latest if released else None,
+        "observed_rows": mark_rows(latest) if released else [],
+        "observation_form": ObservationSignForm()
+        if is_student and released and awaits_observed_signature(latest)
+        else None,
     }
 
 
