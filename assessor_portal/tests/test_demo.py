@@ -26,7 +26,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     call_command("load_demo")
     before = row_counts()
     call_command("load_demo")
-    assert row_counts() == before == (2, 25, 2, 3, 1, 2, 1)
+    assert row_counts() == before == (2, 25, 2, 5, 1, 6, 4)
     assert "demo-admin-2026" in capsys.readouterr().out
 
 
@@ -35,10 +35,35 @@ def test_demo_assessor_has_submitted_work_waiting(client):
     client.force_login(User.objects.get(username="assessor"))
     page = client.get("/assessor/").content.decode()
     assert "Charlie Wilson" in page
-    attempt = Attempt.objects.get()
+    attempt = Attempt.objects.get(status="submitted")
     assert (attempt.status, attempt.task.tool.unit.code, attempt.evidence.count()) == (
         "submitted",
         "FNSCUS504",
         3,
     )
     assert attempt.declaration.typed_name == "Charlie Wilson"
+
+
+def test_demo_shows_every_state_of_the_marking_journey(client):
+    """Waiting work, an observation to start, S with feedback, NS to resubmit and a unit result."""
+    call_command("load_demo")
+    client.force_login(User.objects.get(username="assessor"))
+    queue = client.get("/queue/").content.decode()
+    assert "<strong>1</strong> attempt waiting" in queue
+    assert "Observations ready to start" in queue
+    for name in ("Charlie Wilson", "Dana Lee", "Ethan Brown"):
+        assert f"of {name}, task 3" in queue
+
+    dana = User.objects.get(username="student2")
+    client.force_login(dana)
+    home = client.get("/student/").content.decode().replace("&#x27;", "'")
+    assert "Clear answers with good examples from your own branch." in home
+    assert "Not satisfactory — resubmit by" in home
+    assert "Add a short report against last quarter's targets" in home
+
+    ethan = User.objects.get(username="student3")
+    client.force_login(ethan)
+    enrolment = Enrolment.objects.get(student=ethan, tool__unit__code="FNSPIM409")
+    record = client.get(f"/enrolments/{enrolment.pk}/record/").content.decode()
+    assert '<strong class="fs-5">Competency achieved</strong>' in record
+    assert "Acknowledge your result" in record

@@ -5,13 +5,16 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from evidence.models import Cohort, Enrolment
 from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt, submit_attempt
 from evidence.services.cohorts import create_cohort, enrol_cohort
+from evidence.services.marking import COMPETENT, record_unit_result, save_mark, sign_judgement
 from evidence.services.students import add_student
 from units.demo import load_demo_tool
 from units.importing import parse_unit_source
+from units.matrix import checklist_criteria
 from units.models import AssessmentTool
 from units.services import import_unit
 
@@ -21,7 +24,10 @@ DEMO_USERS = [
     ("admin", "demo-admin-2026", "admin", "Alice", "Nguyen", ""),
     ("assessor", "demo-assessor-2026", "assessor", "Bob", "Taylor", ""),
     ("student", "demo-student-2026", "student", "Charlie", "Wilson", "S0001"),
+    ("student2", "demo-student-2026", "student", "Dana", "Lee", "S0002"),
+    ("student3", "demo-student-2026", "student", "Ethan", "Brown", "S0003"),
 ]
+ASSESSOR_PASSWORD = DEMO_USERS[1][1]
 
 
 DEMO_ANSWERS = [
@@ -67,7 +73,10 @@ class Command(BaseCommand):
             state = "created and published" if created else "already there"
             self.stdout.write(f"{path.name}: {tool} {state}")
         enrolments = self._cohort(admin)
-        self._submitted_work(enrolments)
+        self._submitted_work(enrolments.filter(student__username="student"))
+        assessor = get_user_model().objects.get(username="assessor")
+        self._judged_work(enrolments.filter(student__username="student2"), assessor)
+        self._competent(enrolments.filter(student__username="student3"), assessor)
         self.stdout.write(self.signins)
 
     def _cohort(self, admin):
@@ -77,19 +86,22 @@ class Command(BaseCommand):
         if cohort is None:
             assessor = User.objects.get(username="assessor")
             cohort = create_cohort(by=admin, assessors=[assessor], **DEMO_COHORT)
-        student = User.objects.get(username="student")
-        add_student(
-            cohort,
-            by=admin,
-            site_url="http://127.0.0.1:8000",
-            given_name=student.first_name,
-            family_name=student.last_name,
-            email=student.email,
-            student_id=student.student_id,
-        )
+        students = User.objects.filter(role="student", username__startswith="student")
+        for student in students:
+            add_student(
+                cohort,
+                by=admin,
+                site_url="http://127.0.0.1:8000",
+                given_name=student.first_name,
+                family_name=student.last_name,
+                email=student.email,
+                student_id=student.student_id,
+            )
         for tool in AssessmentTool.objects.filter(status=AssessmentTool.Status.PUBLISHED):
             self.stdout.write(f"{cohort.code}: {enrol_cohort(cohort, tool, by=admin).message}")
-        return Enrolment.objects.filter(cohort=cohort, student=student).select_related("tool__unit")
+        return Enrolment.objects.filter(cohort=cohort, student__in=students).select_related(
+            "tool__unit", "student"
+        )
 
     def _submitted_work(self, enrolments):
         """The demo student's written answers for FNSCUS504, submitted and waiting for the assessor."""
@@ -105,6 +117,70 @@ class Command(BaseCommand):
         submit_attempt(attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision)
         self.stdout.write(
             f"{enrolment.tool.unit.code}: {task} submitted by {student}, waiting for the assessor"
+        )
+
+    def _judged_work(self, enrolments, assessor):
+        """Dana's FNSCUS504: task 1 Satisfactory with feedback; task 2 Not satisfactory, resubmission open."""
+        enrolment = next((e for e in enrolments if e.tool.unit.code == "FNSCUS504"), None)
+        if enrolment is None or enrolment.attempts.exists():
+            return
+        questions = self._hand_in(enrolment, 1, DEMO_ANSWERS)
+        self._judge(questions, assessor, "S", "Clear answers with good examples from your own branch.")
+        project = self._hand_in(
+            enrolment, 2, [("Service strategy", "Segment: retirees. Strategy: quarterly calls.")]
+        )
+        self._judge(
+            project,
+            assessor,
+            "NS",
+            "The strategy does not compare results with targets (4.1) or recommend improvements (4.3). "
+            "Add a short report against last quarter's targets with at least two recommendations.",
+            answer="N",
+            resubmit_by=timezone.localdate() + datetime.timedelta(days=14),
+        )
+        self.stdout.write(
+            f"{enrolment.tool.unit.code}: {enrolment.student} has one task Satisfactory, one to resubmit"
+        )
+
+    def _competent(self, enrolments, assessor):
+        """Ethan's FNSPIM409 portfolio, Satisfactory, and the unit recorded Competent."""
+        enrolment = next((e for e in enrolments if e.tool.unit.code == "FNSPIM409"), None)
+        if enrolment is None or enrolment.attempts.exists():
+            return
+        portfolio = self._hand_in(
+            enrolment, 1, [("Portfolio", "Call notes, complaint file and CRM records.")]
+        )
+        self._judge(portfolio, assessor, "S", "A complete portfolio: every criterion is shown.")
+        record_unit_result(
+            enrolment,
+            by=assessor,
+            outcome=COMPETENT,
+            typed_name=assessor.get_full_name(),
+            password=ASSESSOR_PASSWORD,
+        )
+        self.stdout.write(f"{enrolment.tool.unit.code}: {enrolment.student} recorded Competent")
+
+    def _hand_in(self, enrolment, number, answers):
+        student, task = enrolment.student, enrolment.tool.tasks.get(number=number)
+        attempt = open_attempt(enrolment, task, by=student)
+        for title, text in answers:
+            add_text_evidence(attempt, by=student, title=title, text=text)
+        attempt.refresh_from_db()
+        return submit_attempt(
+            attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision
+        )
+
+    def _judge(self, attempt, assessor, result, feedback, answer="Y", resubmit_by=None):
+        for criterion in checklist_criteria(attempt.task):
+            save_mark(attempt, criterion, by=assessor, answer=answer, comment="", version=0)
+        sign_judgement(
+            attempt,
+            by=assessor,
+            result=result,
+            feedback=feedback,
+            typed_name=assessor.get_full_name(),
+            password=ASSESSOR_PASSWORD,
+            resubmit_by=resubmit_by,
         )
 
     @transaction.atomic
