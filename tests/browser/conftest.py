@@ -4,6 +4,7 @@ Every test gets the live server as Playwright's base URL, so `page.goto("/units/
 the database is flushed after each test (live_server implies transactional_db).
 """
 
+import json
 import re
 
 import pytest
@@ -41,6 +42,16 @@ def allow_orm_beside_playwright():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
+
+
+@pytest.fixture(autouse=True)
+def outcome_codes(transactional_db, live_server):
+    """Put back the outcome codes a data migration loads: each browser test's flush removes them."""
+    from evidence.models import OutcomeCode
+
+    rows = json.loads((settings.BASE_DIR / "fixtures" / "outcome_codes.json").read_text(encoding="utf-8"))
+    for row in rows:
+        OutcomeCode.objects.update_or_create(code=row["code"], defaults=row)
 
 
 @pytest.fixture(scope="session")
