@@ -30,6 +30,7 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/marking.py
 	$(BIN)/python bench/upload_memory.py
 	$(BIN)/python bench/scale.py
 
