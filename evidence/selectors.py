@@ -424,3 +424,20 @@ def observations_to_start(assessor, limit=25):
     enrolments = list(enrolments)
     tasks = Task.objects.in_bulk({enrolment.observed_task for enrolment in enrolments})
     return [(enrolment, tasks[enrolment.observed_task]) for enrolment in enrolments]
+
+
+def criteria_completed(enrolment, *, for_student):
+    """Map each criterion code the assessor signed Yes to the judgement that did, earliest first.
+
+    Only judgements in force count (a corrected one does not); a student's view counts only those
+    whose feedback has reached them. Two queries however many attempts.
+    """
+    judgements = Judgement.objects.filter(attempt__enrolment=enrolment, correction__isnull=True)
+    if for_student:
+        judgements = judgements.filter(attempt__feedback_released_at__isnull=False)
+    completed = {}
+    for judgement in judgements.order_by("signed_at", "pk"):
+        for mark in judgement.marks:
+            if mark["answer"] == CriterionMark.Answer.YES:
+                completed.setdefault(mark["criterion"], judgement)
+    return completed

@@ -23,11 +23,13 @@ from evidence.permissions import (
     get_own_enrolment,
 )
 from evidence.selectors import (
+    criteria_completed,
     duplicate_owners,
     evidence_by_criterion,
     mark_rows,
     student_progress,
     task_progress,
+    unit_record,
 )
 from evidence.services.attempts import (
     AttemptError,
@@ -190,13 +192,21 @@ def evidence_guide(request, enrolment_pk):
     enrolment = get_enrolment_for(request.user, enrolment_pk)
     elements = elements_with_criteria(enrolment.tool.unit_id)
     offered = evidence_by_criterion(enrolment)
+    is_student = can_work_on_enrolment(request.user, enrolment)
+    completed = criteria_completed(enrolment, for_student=is_student)
     rows = [
-        (element, [(pc, offered.get(pc.pk, [])) for pc in element.criteria.all()]) for element in elements
+        (element, [(pc, offered.get(pc.pk, []), completed.get(pc.code)) for pc in element.criteria.all()])
+        for element in elements
     ]
     return render(
         request,
         "evidence/evidence_guide.html",
-        {"enrolment": enrolment, "unit": enrolment.tool.unit, "rows": rows},
+        {
+            "enrolment": enrolment,
+            "unit": enrolment.tool.unit,
+            "rows": rows,
+            "result": unit_record(enrolment, for_student=is_student).current_result,
+        },
     )
 
 
