@@ -19,7 +19,7 @@ SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", verbosity=0)
-    attempt = Attempt.objects.get()
+    attempt = Attempt.objects.get(status="submitted")  # Charlie's answers, waiting for the assessor
     tool = AssessmentTool.objects.get(unit__code="FNSCUS504")
     enrolment = attempt.enrolment
     return {
@@ -40,7 +40,14 @@ def demo(settings, tmp_path):
         ),
         "assessor": (
             "demo-assessor-2026",
-            ["/assessor/", attempt.get_marking_url(), f"/attempts/{attempt.pk}/"],
+            [
+                "/assessor/",
+                "/queue/",
+                attempt.get_marking_url(),
+                f"/attempts/{attempt.pk}/",
+                f"/cohorts/{Cohort.objects.get().pk}/grid/",
+                f"/enrolments/{enrolment.pk}/record/",
+            ],
         ),
         "student": (
             "demo-student-2026",
@@ -49,6 +56,7 @@ def demo(settings, tmp_path):
                 f"/enrolments/{enrolment.pk}/tasks/{attempt.task_id}/",
                 f"/enrolments/{enrolment.pk}/tasks/{enrolment.tool.tasks.get(number=2).pk}/",
                 f"/enrolments/{enrolment.pk}/evidence-guide/",
+                f"/enrolments/{enrolment.pk}/record/",
             ],
         ),
     }
@@ -82,7 +90,7 @@ def test_student_sees_each_task_s_status_on_a_phone(page, demo):
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 390
     save_screenshot(page, "student-home-phone")
-    page.goto(f"/enrolments/{Attempt.objects.get().enrolment_id}/evidence-guide/")
+    page.goto(f"/enrolments/{Attempt.objects.get(status='submitted').enrolment_id}/evidence-guide/")
     save_screenshot(page, "evidence-guide-phone")
     for width in (768, 1280):
         page.set_viewport_size({"width": width, "height": 900})
