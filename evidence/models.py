@@ -136,16 +136,19 @@ class Attempt(models.Model):
     def get_marking_url(self):
         return reverse("evidence:attempt_mark", args=[self.pk])
 
+    JUDGED = (Status.SATISFACTORY, Status.NOT_SATISFACTORY)
+
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_judged(self):
+        return self.status in self.JUDGED
+
     def student_status(self):
         """Return the status the student may see: a result reaches them with its released feedback."""
-        if (
-            self.status in {self.Status.SATISFACTORY, self.Status.NOT_SATISFACTORY}
-            and not self.feedback_released_at
-        ):
+        if self.is_judged and not self.feedback_released_at:
             return self.Status.BEING_ASSESSED
         return self.Status(self.status)
 

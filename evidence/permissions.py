@@ -26,14 +26,14 @@ def can_view_enrolment(user, enrolment):
     return is_cohort_assessor(user, enrolment)
 
 
+def assesses_cohort(user, cohort):
+    """Say whether the user is one of the cohort's assessors."""
+    return user.is_authenticated and user.is_assessor and cohort.assessors.filter(pk=user.pk).exists()
+
+
 def is_cohort_assessor(user, enrolment):
     """Say whether the user is an assessor of the cohort the enrolment belongs to."""
-    return (
-        user.is_authenticated
-        and user.is_assessor
-        and enrolment.cohort_id is not None
-        and enrolment.cohort.assessors.filter(pk=user.pk).exists()
-    )
+    return enrolment.cohort_id is not None and assesses_cohort(user, enrolment.cohort)
 
 
 def can_use_marking_queue(user):
@@ -52,7 +52,7 @@ def can_check_judgement(user, attempt, judgement):
         settings.MARKING_QUALITY_CHECK
         and judgement is not None
         and judgement.assessor_id != user.pk
-        and attempt.status in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}
+        and attempt.is_judged
         and attempt.feedback_released_at is None
         and not hasattr(judgement, "quality_check")
         and can_mark_attempt(user, attempt)
@@ -62,7 +62,7 @@ def can_check_judgement(user, attempt, judgement):
 def can_reopen_judgement(user, attempt):
     """Let the cohort's assessor reopen a judged attempt to correct it, while it is the latest."""
     return (
-        attempt.status in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}
+        attempt.is_judged
         and can_mark_attempt(user, attempt)
         and not Attempt.objects.filter(
             enrolment=attempt.enrolment_id, task=attempt.task_id, number__gt=attempt.number
@@ -90,7 +90,7 @@ def get_cohort_for(user, pk):
 def get_cohort_to_follow(user, pk):
     """Fetch a cohort whose progress the user may follow (its assessors, admins), or 404."""
     cohort = get_object_or_404(Cohort, pk=pk)
-    if can_manage_cohorts(user) or (user.is_assessor and cohort.assessors.filter(pk=user.pk).exists()):
+    if can_manage_cohorts(user) or assesses_cohort(user, cohort):
         return cohort
     raise Http404
 

@@ -200,7 +200,7 @@ def waiting_quality_checks(assessor):
     return (
         Judgement.objects.filter(
             attempt__enrolment__cohort__assessors=assessor,
-            attempt__status__in=[Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY],
+            attempt__status__in=Attempt.JUDGED,
             attempt__feedback_released_at__isnull=True,
             quality_check__isnull=True,
             correction__isnull=True,

@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
+from evidence.forms.marking import SigningForm
 from evidence.models import Declaration
 
 
@@ -68,25 +69,23 @@ class DeclarationForm(forms.Form):
             return b"not a png"
 
 
-class ObservationSignForm(forms.Form):
+class ObservationSignForm(SigningForm):
     """The student's signature on an observation record, on their own device or the assessor's.
 
     On the assessor's device the student also enters their password: the assessor stays signed
     in, and the password proves it was the student who signed.
     """
 
+    id_prefix = "observed"
     agree = forms.BooleanField(
         label="I was observed as this record says and I have read it.",
         error_messages={"required": "Tick the statement to sign it."},
     )
-    typed_name = forms.CharField(label="Student: type your full name to sign", max_length=200)
-    password = forms.CharField(label="Student's password", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, on_assessors_device=False, **kwargs):
-        kwargs.setdefault("auto_id", "id_observed_%s")
         super().__init__(*args, **kwargs)
-        if not on_assessors_device:
+        if on_assessors_device:
+            self.fields["typed_name"].label = "Student: type your full name to sign"
+            self.fields["password"].label = "Student's password"
+        else:
             del self.fields["password"]
-            self.fields["typed_name"].label = "Type your full name to sign"
-        self.helper = FormHelper()
-        self.helper.form_tag = False

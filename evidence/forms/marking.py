@@ -12,7 +12,26 @@ class MarkForm(forms.Form):
     version = forms.IntegerField(min_value=0)
 
 
-class SignJudgementForm(forms.Form):
+class SigningForm(forms.Form):
+    """A form signed with the signer's typed full name and password, rendered inside the page's own <form>.
+
+    `id_prefix` keeps field ids apart when several signing forms share a page.
+    """
+
+    id_prefix = "sign"
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        # The signature fields come last, after whatever the subclass asks.
+        self.order_fields([name for name in self.fields if name not in {"typed_name", "password"}])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class SignJudgementForm(SigningForm):
     result = forms.ChoiceField(label="Result", choices=Judgement.Result.choices, widget=forms.RadioSelect)
     feedback = forms.CharField(
         label="Feedback to the student",
@@ -32,21 +51,17 @@ class SignJudgementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="This attempt was judged before: the earlier judgement stays on the record.",
     )
-    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, judged_before=False, **kwargs):
-        kwargs.setdefault("auto_id", "id_sign_%s")
         super().__init__(*args, **kwargs)
         if not judged_before:
             del self.fields["reason"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
-class QualityCheckForm(forms.Form):
+class QualityCheckForm(SigningForm):
     """A second assessor's signed check: approve the judgement, or send it back with a comment."""
 
+    id_prefix = "check"
     approved = forms.TypedChoiceField(
         label="Your check",
         choices=[
@@ -63,14 +78,6 @@ class QualityCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you send the judgement back: say what to look at again.",
     )
-    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_check_%s")
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class QueueFilterForm(forms.Form):
@@ -103,9 +110,10 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class UnitResultForm(forms.Form):
+class UnitResultForm(SigningForm):
     """The assessor's signed unit outcome, with a reason when it corrects an earlier one."""
 
+    id_prefix = "result"
     outcome = forms.ChoiceField(label="Unit result", widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason for the correction",
@@ -114,24 +122,14 @@ class UnitResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed only when a result is already recorded: both stay on the record.",
     )
-    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, outcomes, **kwargs):
-        kwargs.setdefault("auto_id", "id_result_%s")
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(o.code, f"{o.label} ({o.code})") for o in outcomes]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
-class AcknowledgeResultForm(forms.Form):
-    """The student's signature that they have read their unit result."""
+class AcknowledgeResultForm(SigningForm):
+    """The student's signature that they have read their unit result: signed in already, no password."""
 
-    typed_name = forms.CharField(label="Type your full name to sign", max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_ack_%s")
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+    id_prefix = "ack"
+    password = None

@@ -248,7 +248,7 @@ def reopen_judgement(attempt, *, by):
     attempt = lock_row(Attempt.objects.select_related("enrolment__cohort", "task"), attempt.pk)
     if not can_mark_attempt(by, attempt):
         raise PermissionDenied
-    if attempt.status not in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}:
+    if not attempt.is_judged:
         raise MarkingError(f"Attempt {attempt.number} is not judged yet: mark it and sign.")
     if Attempt.objects.filter(
         enrolment=attempt.enrolment_id, task=attempt.task_id, number__gt=attempt.number

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessor_portal.revisions import bump_revision, lock_row
 from evidence.models import Attempt, Declaration, Enrolment
-from evidence.permissions import can_record_result, can_work_on_enrolment
+from evidence.permissions import can_work_on_enrolment, is_cohort_assessor
 from evidence.services.attempts import AttemptError
 from evidence.services.marking import MarkingError
 from evidence.signing import names_match
@@ -39,7 +39,7 @@ def observation_refusal(task, last):
 def start_observation(enrolment, task, *, by):
     """Open (or return, if already open) the attempt the assessor marks while observing the student."""
     enrolment = lock_row(Enrolment.objects.select_related("cohort"), enrolment.pk)
-    if not can_record_result(by, enrolment):
+    if not is_cohort_assessor(by, enrolment):
         raise MarkingError("Only an assessor of the student's cohort can observe them.")
     if task.tool_id != enrolment.tool_id or not task.is_observation:
         raise MarkingError(f"Task {task.number} is not an observation of this unit.")
@@ -67,7 +67,7 @@ def awaits_observed_signature(attempt):
     """Say whether a judged observation still waits for the student's signature."""
     return (
         attempt.task.is_observation
-        and attempt.status in {Attempt.Status.SATISFACTORY, Attempt.Status.NOT_SATISFACTORY}
+        and attempt.is_judged
         and not Declaration.objects.filter(attempt=attempt).exists()
     )
 

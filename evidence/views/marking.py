@@ -195,6 +195,7 @@ def _marking_context(request, attempt, sign_form=None, check_form=None):
     duplicates = duplicate_owners(attempt, items, viewer=request.user)
     markable = attempt.status in {Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED}
     judgements = attempt_judgements(attempt)
+    in_force = judgements[0] if judgements else None
     return {
         "attempt": attempt,
         "enrolment": attempt.enrolment,
@@ -206,12 +207,12 @@ def _marking_context(request, attempt, sign_form=None, check_form=None):
         "rows": mark_rows(attempt),
         "markable": markable,
         "earlier": earlier_attempts(attempt),
-        "judgement": judgements[0] if judgements else None,
+        "judgement": in_force,
         "judgements": judgements,
         "sign_form": sign_form
-        or SignJudgementForm(judged_before=bool(judgements), initial=_sign_initial(judgements)),
+        or SignJudgementForm(judged_before=in_force is not None, initial=_sign_initial(in_force)),
         "check_form": (check_form or QualityCheckForm())
-        if can_check_judgement(request.user, attempt, judgements[0] if judgements else None)
+        if can_check_judgement(request.user, attempt, in_force)
         else None,
         "may_reopen": can_reopen_judgement(request.user, attempt),
         "observation_form": ObservationSignForm(on_assessors_device=True)
@@ -221,11 +222,10 @@ def _marking_context(request, attempt, sign_form=None, check_form=None):
     }
 
 
-def _sign_initial(judgements):
+def _sign_initial(earlier):
     """Start a new judgement from the one it corrects: its feedback, and the check that sent it back."""
-    if not judgements:
+    if earlier is None:
         return {}
-    earlier = judgements[0]
     check = getattr(earlier, "quality_check", None)
     return {
         "feedback": earlier.feedback,

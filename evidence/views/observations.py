@@ -11,10 +11,10 @@ from assessor_portal.http import client_ip
 from evidence.forms.attempts import ObservationSignForm
 from evidence.permissions import (
     can_mark_attempt,
-    can_record_result,
     can_work_on_enrolment,
     get_attempt_for,
     get_enrolment_for,
+    is_cohort_assessor,
 )
 from evidence.services.attempts import AttemptError
 from evidence.services.marking import MarkingError
@@ -26,7 +26,7 @@ from units.models import Task
 @login_required
 def observation_start(request, enrolment_pk, task_pk):
     enrolment = get_enrolment_for(request.user, enrolment_pk)
-    if not can_record_result(request.user, enrolment):
+    if not is_cohort_assessor(request.user, enrolment):
         raise PermissionDenied
     task = get_object_or_404(Task, pk=task_pk, tool_id=enrolment.tool_id)
     try:

@@ -24,12 +24,12 @@ from evidence.permissions import (
 )
 from evidence.selectors import (
     criteria_completed,
+    current_results,
     duplicate_owners,
     evidence_by_criterion,
     mark_rows,
     student_progress,
     task_progress,
-    unit_record,
 )
 from evidence.services.attempts import (
     AttemptError,
@@ -205,7 +205,7 @@ def evidence_guide(request, enrolment_pk):
             "enrolment": enrolment,
             "unit": enrolment.tool.unit,
             "rows": rows,
-            "result": unit_record(enrolment, for_student=is_student).current_result,
+            "result": current_results([enrolment]).get(enrolment.pk),
         },
     )
 
