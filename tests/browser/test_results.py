@@ -49,9 +49,13 @@ def test_assessor_observes_marks_signs_and_the_student_signs_on_the_same_tablet(
     page.get_by_role("button", name="Start observation of Charlie Wilson, task 3").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Charlie Wilson: task 3, attempt 1")
     expect(page.locator("[data-mark-row]")).to_have_count(8)
+    # The page's script replaces the server's line once it listens for keys.
+    expect(page.get_by_role("status").filter(has_text="changes")).to_have_text("All changes saved")
     page.locator("[data-mark-row]").first.get_by_text("Yes").focus()
     for _ in range(8):
         page.keyboard.press("y")
+    for mark_row in page.locator("[data-mark-row]").all():
+        expect(mark_row).to_contain_text("Saved")
     expect(page.get_by_role("status").filter(has_text="changes")).to_have_text("All changes saved")
 
     judge = page.get_by_role("region", name="Judge and sign")
