@@ -231,6 +231,10 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions are read from the cache and written through to the database: a request whose
+# session is cached (every autosave of a marking page) costs the database nothing for it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 SITE_NAME = os.environ.get("SITE_NAME", "Assessor Portal")
 # With it on, a second assessor approves each judgement before its feedback reaches the student.
 MARKING_QUALITY_CHECK = env_bool("MARKING_QUALITY_CHECK", False)

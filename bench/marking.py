@@ -4,7 +4,8 @@ and the page's server time as a ratio to Django's admin change form with inlines
     .venv/bin/python bench/marking.py      # or: make bench
 
 Uses a throwaway test database (SQLite by default, or a test copy of DATABASE_URL's PostgreSQL).
-Exits 1 when the page's query count grows with the criteria. The admin form is a benchmark-only
+Exits 1 when the page's query count grows with the criteria or one autosave takes more than 4 queries
+(BEGIN and COMMIT not counted). The admin form is a benchmark-only
 AdminSite (never mounted by the portal) editing the attempt with its marks as a tabular inline.
 """
 
@@ -26,6 +27,7 @@ from django.urls import include, path
 
 REPEATS = 15
 AUTOSAVE_GOAL = 4
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
 RATIO_GOAL = 0.2
 
 urlpatterns = []  # this module is the URL conf while it runs: the portal's, plus the admin below
@@ -124,9 +126,14 @@ def run():
         assert response.status_code == 200, response.content
         version = response.json()["version"]
         statements = [q["sql"].split()[0] for q in queries]
-    print(f"One autosave (POST …/marks/<pc>/): {len(statements)} statements: {' '.join(statements)}")
-    if len(statements) > AUTOSAVE_GOAL:
-        print(f"  over the goal of {AUTOSAVE_GOAL}: reported, not failed (see the closing note)")
+    # BEGIN and COMMIT open and close the transaction: they are not queries.
+    counted = [word for word in statements if word not in TRANSACTION_CONTROL]
+    print(
+        f"One autosave (POST …/marks/<pc>/): {len(counted)} queries (goal {AUTOSAVE_GOAL}): "
+        f"{' '.join(statements)}"
+    )
+    if len(counted) > AUTOSAVE_GOAL:
+        failures.append(f"one autosave takes {len(counted)} queries, over the goal of {AUTOSAVE_GOAL}")
     return failures
 
 
@@ -162,7 +169,7 @@ def marked_attempt(code, elements, criteria, cohort, admin_user, assessor):
     attempt.refresh_from_db()
     attempt = submit_attempt(attempt, by=student, typed_name=f"Bench {code}", revision=attempt.revision)
     for pc in checklist_criteria(task):
-        save_mark(attempt, pc, by=assessor, answer="Y", comment="Seen", version=0)
+        save_mark(attempt.pk, pc.pk, by=assessor, answer="Y", comment="Seen", version=0)
     return attempt
 
 

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessor_portal.revisions import lock_row
 from evidence.models import (
     Attempt,
+    Cohort,
     CriterionMark,
     Enrolment,
     Judgement,
@@ -24,9 +26,15 @@ from evidence.models import (
     ResultAcknowledgement,
     UnitResult,
 )
-from evidence.permissions import can_mark_attempt, can_record_result, can_work_on_enrolment
+from evidence.permissions import (
+    can_mark_attempt,
+    can_record_result,
+    can_work_on_enrolment,
+    get_attempt_to_mark,
+)
 from evidence.signing import names_match
 from units.matrix import checklist_criteria
+from units.models import PerformanceCriterion, Task
 
 MAX_COMMENT = 2000
 COMPETENT, NOT_YET_COMPETENT = "20", "30"
@@ -56,45 +64,98 @@ def _lock_for_marking(attempt, by):
     attempt = lock_row(Attempt.objects.select_related("enrolment__cohort", "task"), attempt.pk)
     if not can_mark_attempt(by, attempt):
         raise PermissionDenied
+    _refuse_unless_markable(attempt)
+    return attempt
+
+
+def _refuse_unless_markable(attempt):
     if attempt.status not in {Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED}:
         raise MarkingError(
             f"Attempt {attempt.number} is {attempt.get_status_display().lower()}: its marks can no longer change."
         )
-    return attempt
 
 
-@transaction.atomic
-def save_mark(attempt, criterion, *, by, answer, comment, version):
+def save_mark(attempt_id, criterion_id, *, by, answer, comment, version):
     """Save one criterion's Yes or No and comment, unless someone saved it since `version`.
 
     `version` is the mark's version the assessor's page showed (0 for a criterion not yet
     marked). The attempt's row is locked first, so two saves of the same attempt take turns.
+    An autosave is four queries: the user, the locked attempt (which also says whether the user
+    may mark it and whether the criterion is on its checklist), the mark and its history row.
     """
-    attempt = _lock_for_marking(attempt, by)
-    if criterion.pk not in {pc.pk for pc in checklist_criteria(attempt.task)}:
-        raise MarkingError(f"{criterion.code} is not on this task's checklist.")
     if answer not in {"", *CriterionMark.Answer.values}:
         raise MarkingError("Answer Yes or No.")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT or "\x00" in comment:
         raise MarkingError(f"Keep the comment under {MAX_COMMENT} characters of plain text.")
-    mark = (
-        CriterionMark.objects.select_related("updated_by", "criterion__element")
-        .filter(attempt=attempt, criterion=criterion)
+    try:
+        return _save_mark(
+            attempt_id, criterion_id, by=by, answer=answer, comment=comment, version=int(version)
+        )
+    except IntegrityError:
+        # Someone marked this criterion for the first time while this save waited for the attempt.
+        raise StaleMark(_current_mark(attempt_id, criterion_id)) from None
+
+
+@transaction.atomic
+def _save_mark(attempt_id, criterion_id, *, by, answer, comment, version):
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .annotate(
+            may_mark=Exists(
+                Cohort.assessors.through.objects.filter(cohort=OuterRef("enrolment__cohort"), user=by.pk)
+            ),
+            on_checklist=Exists(
+                Task.criteria.through.objects.filter(task=OuterRef("task"), performancecriterion=criterion_id)
+            ),
+            mark_id=CriterionMark.objects.filter(attempt=OuterRef("pk"), criterion=criterion_id).values("pk"),
+        )
+        .filter(pk=attempt_id)
         .first()
     )
-    if (mark.version if mark else 0) != int(version):
-        raise StaleMark(mark)
-    if mark is None:
-        mark = CriterionMark(attempt=attempt, criterion=criterion, version=0)
-    mark.answer, mark.comment, mark.version = answer, comment, mark.version + 1
-    mark.updated_by, mark.updated_at = by, timezone.now()
-    mark._history_user = by
-    mark.save()
+    if attempt is None or not (by.is_authenticated and by.is_assessor and attempt.may_mark):
+        get_attempt_to_mark(by, attempt_id)  # 404 for strangers, 403 for those who may only read
+        raise PermissionDenied
+    _refuse_unless_markable(attempt)
+    if not attempt.on_checklist:
+        criterion = PerformanceCriterion.objects.filter(pk=criterion_id).select_related("element").first()
+        raise MarkingError(
+            f"{criterion.code if criterion else 'That criterion'} is not on this task's checklist."
+        )
+    mark = CriterionMark(
+        pk=attempt.mark_id,
+        attempt=attempt,
+        criterion_id=criterion_id,
+        answer=answer,
+        comment=comment,
+        version=version + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+    )
+    if attempt.mark_id is None:
+        if version != 0:
+            raise StaleMark(_current_mark(attempt_id, criterion_id))
+        mark._history_user = by
+        mark.save(force_insert=True)
+    else:
+        # The version condition runs after the attempt's lock is held, so it sees every save
+        # committed before this one; an older version means someone else saved in between.
+        changed = CriterionMark.objects.filter(pk=mark.pk, version=version).update(
+            answer=answer, comment=comment, version=version + 1, updated_by=by, updated_at=mark.updated_at
+        )
+        if not changed:
+            raise StaleMark(_current_mark(attempt_id, criterion_id))
+        CriterionMark.history.bulk_history_create([mark], update=True, default_user=by)
     if attempt.status == Attempt.Status.SUBMITTED:
         attempt.status = Attempt.Status.BEING_ASSESSED
         attempt.save(update_fields=["status"])
     return mark
+
+
+def _current_mark(attempt_id, criterion_id):
+    return CriterionMark.objects.select_related("updated_by", "criterion__element").get(
+        attempt=attempt_id, criterion=criterion_id
+    )
 
 
 def canonical_marks(attempt):

@@ -19,7 +19,7 @@ def submitted(enrolment, number, student):
 
 def mark_all(attempt, assessor, answer="Y"):
     for pc in checklist_criteria(attempt.task):
-        save_mark(attempt, pc, by=assessor, answer=answer, comment="", version=0)
+        save_mark(attempt.pk, pc.pk, by=assessor, answer=answer, comment="", version=0)
 
 
 def sign(attempt, assessor, result="S", feedback="", **extra):

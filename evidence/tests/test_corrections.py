@@ -50,7 +50,7 @@ def test_reopened_judgement_is_signed_again_with_a_reason_and_both_stay(client, 
     attempt.refresh_from_db()
     assert (attempt.status, attempt.feedback_released_at) == ("assessing", None)
     for pc in checklist_criteria(attempt.task):
-        save_mark(attempt, pc, by=bob, answer="Y", comment="", version=1)
+        save_mark(attempt.pk, pc.pk, by=bob, answer="Y", comment="", version=1)
     refused = post_sign(client, attempt, bob, "S", feedback="SECOND: all observed.")
     assert refused.status_code == 400
     assert "give a reason for the new judgement" in text(refused)

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 from django.urls import reverse
 
 from evidence.models import Attempt, CriterionMark, Judgement, SignedRecordError, UnitResult
@@ -31,8 +32,8 @@ pytestmark = pytest.mark.django_db
 def test_first_mark_saves_version_one_starts_assessing_and_keeps_history(fnscus504, charlie, bob):
     attempt = submitted(fnscus504, 2, charlie)
     pc = checklist_criteria(attempt.task)[0]
-    mark = save_mark(attempt, pc, by=bob, answer="N", comment="Segment criteria not stated", version=0)
-    save_mark(attempt, pc, by=bob, answer="Y", comment="Stated on page 2", version=1)
+    mark = save_mark(attempt.pk, pc.pk, by=bob, answer="N", comment="Segment criteria not stated", version=0)
+    save_mark(attempt.pk, pc.pk, by=bob, answer="Y", comment="Stated on page 2", version=1)
     mark.refresh_from_db()
     assert (mark.answer, mark.comment, mark.version, mark.updated_by) == ("Y", "Stated on page 2", 2, bob)
     assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.BEING_ASSESSED
@@ -43,25 +44,37 @@ def test_first_mark_saves_version_one_starts_assessing_and_keeps_history(fnscus5
 def test_save_based_on_an_older_version_is_refused_with_the_other_persons_values(fnscus504, charlie, bob):
     attempt = submitted(fnscus504, 2, charlie)
     pc = checklist_criteria(attempt.task)[0]
-    save_mark(attempt, pc, by=bob, answer="Y", comment="Seen in the CRM export", version=0)
+    save_mark(attempt.pk, pc.pk, by=bob, answer="Y", comment="Seen in the CRM export", version=0)
     with pytest.raises(StaleMark) as stale:
-        save_mark(attempt, pc, by=bob, answer="N", comment="", version=0)
+        save_mark(attempt.pk, pc.pk, by=bob, answer="N", comment="", version=0)
     assert stale.value.mark.comment == "Seen in the CRM export"
     assert "Bob Taylor changed 1.1" in str(stale.value)
     assert CriterionMark.objects.get().answer == "Y"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_assessors_saving_one_criterion_at_once_never_lose_a_save_silently(fnscus504, charlie, bob, erin):
+@pytest.mark.parametrize("marked_before", [False, True], ids=["first mark", "changing a mark"])
+def test_two_assessors_saving_one_criterion_at_once_never_lose_a_save_silently(
+    fnscus504, charlie, bob, erin, marked_before
+):
     fnscus504.cohort.assessors.add(erin)
     attempt = submitted(fnscus504, 2, charlie)
     pc = checklist_criteria(attempt.task)[0]
+    if marked_before:
+        save_mark(attempt.pk, pc.pk, by=bob, answer="N", comment="", version=0)
     start, outcomes = threading.Barrier(2), []
 
     def save(assessor, answer):
         try:
             start.wait(timeout=10)
-            save_mark(attempt, pc, by=assessor, answer=answer, comment=assessor.first_name, version=0)
+            save_mark(
+                attempt.pk,
+                pc.pk,
+                by=assessor,
+                answer=answer,
+                comment=assessor.first_name,
+                version=int(marked_before),
+            )
             outcomes.append("saved")
         except StaleMark:
             outcomes.append("stale")
@@ -75,16 +88,19 @@ def test_two_assessors_saving_one_criterion_at_once_never_lose_a_save_silently(f
         thread.join(timeout=30)
     assert sorted(outcomes) == ["saved", "stale"]
     mark = CriterionMark.objects.get()
-    assert mark.version == 1
-    assert mark.history.count() == 1
+    assert mark.version == 1 + marked_before
+    assert mark.history.count() == 1 + marked_before
+    saved = mark.history.first()
+    assert (saved.answer, saved.comment, saved.history_user) == (mark.answer, mark.comment, mark.updated_by)
 
 
 def test_only_an_assessor_of_the_cohort_may_mark(fnscus504, charlie, erin):
     attempt = submitted(fnscus504, 2, charlie)
     pc = checklist_criteria(attempt.task)[0]
-    for stranger in (erin, charlie):
-        with pytest.raises(PermissionDenied):
-            save_mark(attempt, pc, by=stranger, answer="Y", comment="", version=0)
+    # An assessor of other cohorts learns nothing; the student may read but not mark.
+    for stranger, refusal in ((erin, Http404), (charlie, PermissionDenied)):
+        with pytest.raises(refusal):
+            save_mark(attempt.pk, pc.pk, by=stranger, answer="Y", comment="", version=0)
     assert not CriterionMark.objects.exists()
 
 
@@ -96,17 +112,17 @@ def test_a_criterion_off_the_checklist_cannot_be_marked(fnscus504, charlie, bob)
         if pc not in checklist_criteria(attempt.task)
     )
     with pytest.raises(MarkingError, match=f"{off.code} is not on this task's checklist"):
-        save_mark(attempt, off, by=bob, answer="Y", comment="", version=0)
+        save_mark(attempt.pk, off.pk, by=bob, answer="Y", comment="", version=0)
 
 
 def test_satisfactory_is_refused_while_a_criterion_is_no_or_unanswered(fnscus504, charlie, bob):
     attempt = submitted(fnscus504, 3, charlie)
     criteria = checklist_criteria(attempt.task)
     mark_all(attempt, bob)
-    save_mark(attempt, criteria[1], by=bob, answer="N", comment="Not observed", version=1)
+    save_mark(attempt.pk, criteria[1].pk, by=bob, answer="N", comment="Not observed", version=1)
     with pytest.raises(MarkingError, match=f"not yet: {criteria[1].code}\\."):
         sign(attempt, bob)
-    save_mark(attempt, criteria[1], by=bob, answer="Y", comment="Observed on second visit", version=2)
+    save_mark(attempt.pk, criteria[1].pk, by=bob, answer="Y", comment="Observed on second visit", version=2)
     judgement = sign(attempt, bob, feedback="All observed.")
     attempt.refresh_from_db()
     assert (attempt.status, attempt.feedback) == ("S", "All observed.")
@@ -173,7 +189,7 @@ def test_signed_attempt_and_judgement_never_change(fnscus504, charlie, bob):
     judgement = sign(attempt, bob)
     pc = checklist_criteria(attempt.task)[0]
     with pytest.raises(MarkingError, match="marks can no longer change"):
-        save_mark(attempt, pc, by=bob, answer="N", comment="", version=1)
+        save_mark(attempt.pk, pc.pk, by=bob, answer="N", comment="", version=1)
     with pytest.raises(MarkingError, match="can no longer change"):
         sign(attempt, bob, result="NS", feedback="Changed my mind")
     judgement.feedback = "Quietly changed"

@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -42,7 +43,6 @@ from evidence.services.marking import (
 )
 from evidence.services.observations import awaits_observed_signature
 from evidence.uploads import opens_inline
-from units.models import PerformanceCriterion
 
 QUEUE_PER_PAGE = 25
 
@@ -84,14 +84,13 @@ def attempt_mark(request, pk):
 @require_POST
 @login_required
 def attempt_mark_save(request, pk, criterion_pk):
-    attempt = get_attempt_to_mark(request.user, pk)
-    criterion = get_object_or_404(PerformanceCriterion, pk=criterion_pk)
     form = MarkForm(request.POST)
     wants_json = request.headers.get("Accept") == "application/json"
     try:
         if not form.is_valid():
+            get_attempt_to_mark(request.user, pk)  # strangers learn nothing, not even that it was unreadable
             raise MarkingError("That change could not be read. Reload the page and mark again.")
-        mark = save_mark(attempt, criterion, by=request.user, **form.cleaned_data)
+        mark = save_mark(pk, criterion_pk, by=request.user, **form.cleaned_data)
     except StaleMark as stale:
         theirs = stale.mark
         if wants_json:
@@ -113,8 +112,8 @@ def attempt_mark_save(request, pk, criterion_pk):
         saved = f"Saved {timezone.localtime(mark.updated_at):%H:%M}"
         if wants_json:
             return JsonResponse({"version": mark.version, "saved": saved})
-        messages.success(request, f"{criterion.code}: {saved.lower()}.")
-    return redirect(f"{attempt.get_marking_url()}#mark-{criterion.pk}")
+        messages.success(request, f"{mark.criterion.code}: {saved.lower()}.")
+    return redirect(f"{reverse('evidence:attempt_mark', args=[pk])}#mark-{criterion_pk}")
 
 
 @require_POST

@@ -172,7 +172,7 @@ class Command(BaseCommand):
 
     def _judge(self, attempt, assessor, result, feedback, answer="Y", resubmit_by=None):
         for criterion in checklist_criteria(attempt.task):
-            save_mark(attempt, criterion, by=assessor, answer=answer, comment="", version=0)
+            save_mark(attempt.pk, criterion.pk, by=assessor, answer=answer, comment="", version=0)
         sign_judgement(
             attempt,
             by=assessor,
