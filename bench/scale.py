@@ -7,7 +7,8 @@
 2. p50/p95 of each page on the scale data, served by gunicorn with DEBUG=0 as `make serve` does,
    one request at a time. The goal is a p95 of 150 ms or less.
 3. Concurrency: 50 students uploading a file and 50 reading their home page at the same time,
-   a fixed number of requests each: p95 and the number of errors (the goal is none).
+   a fixed number of requests each; then 50 assessors autosaving marks on 50 attempts at once:
+   p95 and the number of errors (the goal is none).
 
 The scale database (SCALE_DATABASE_URL, default the PostgreSQL database assessor_portal_scale on
 127.0.0.1) is built by `make_scale_data` the first time, which takes a minute or two, and kept for
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,7 +56,7 @@ def main():
         pages = scale_counts["pages"]
         cookies = session_cookies(SCALE_DATABASE_URL, sorted({page["username"] for page in pages}))
         over = print_latencies(base_url, pages, cookies)
-        errors = concurrency(base_url)
+        errors = concurrency(base_url) + autosave_concurrency(base_url)
     failures = [
         f"{name}: {demo_counts['queries'][name]} queries on the demo, {scale} at scale"
         for name, scale in grew
@@ -322,6 +324,94 @@ def concurrency(base_url):
         print(f"  {kind:<8} p50 {statistics.median(values):7.1f} ms   p95 {percentile(values, 95):7.1f} ms")
     print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     return len(errors)
+
+
+def autosave_concurrency(base_url):
+    """50 assessors, each marking a different attempt in their own cohorts, autosave at once.
+
+    Each assessor changes one criterion back and forth, every save based on the version the last
+    answer gave, as the marking page does; a refused or failed save is an error.
+    """
+    assessors = load_test_assessors()
+    cookies = session_cookies(SCALE_DATABASE_URL, [person["username"] for person in assessors])
+    times, errors, lock = [], [], threading.Lock()
+
+    def autosave(person):
+        csrf = secrets.token_hex(16)
+        version = person["version"]
+        for n in range(REQUESTS_PER_USER):
+            body = urllib.parse.urlencode(
+                {"answer": "YN"[n % 2], "comment": f"Seen on visit {n}", "version": version}
+            ).encode()
+            request = urllib.request.Request(
+                base_url + person["url"],
+                data=body,
+                method="POST",
+                headers={
+                    "Cookie": f"sessionid={cookies[person['username']]}; csrftoken={csrf}",
+                    "X-CSRFToken": csrf,
+                    "Accept": "application/json",
+                    "Referer": base_url + "/",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            started = time.perf_counter()
+            try:
+                with OPENER.open(request, timeout=60) as response:
+                    version = json.loads(response.read())["version"]
+                    problem = None
+            except (urllib.error.URLError, ConnectionError) as error:
+                problem = getattr(error, "code", error)
+            with lock:
+                times.append((time.perf_counter() - started) * 1000)
+                if problem is not None:
+                    errors.append(problem)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(assessors)) as pool:
+        for job in [pool.submit(autosave, person) for person in assessors]:
+            job.result()
+    took = time.perf_counter() - started
+    print(
+        f"\nConcurrency: {len(assessors)} assessors autosaving marks, {REQUESTS_PER_USER} saves each "
+        f"({len(times)} in {took:.1f} s)"
+    )
+    print(f"  autosave p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f} ms")
+    print(f"  errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    return len(errors)
+
+
+def load_test_assessors():
+    """Assessors each with a different attempt waiting in their cohorts, and a criterion to mark."""
+    script = (
+        "import json\n"
+        "from evidence.models import Attempt, CriterionMark\n"
+        "from units.matrix import checklist_criteria\n"
+        "people, seen = [], set()\n"
+        "waiting = Attempt.objects.filter(status__in=['submitted', 'assessing']).select_related('task', 'enrolment__cohort').order_by('pk')\n"
+        "for attempt in waiting.iterator():\n"
+        "    assessor = attempt.enrolment.cohort.assessors.exclude(username__in=seen).order_by('pk').first()\n"
+        "    criteria = checklist_criteria(attempt.task)\n"
+        "    if assessor is None or not criteria:\n"
+        "        continue\n"
+        "    seen.add(assessor.username)\n"
+        "    criterion = criteria[0]\n"
+        "    mark = CriterionMark.objects.filter(attempt=attempt, criterion=criterion).first()\n"
+        "    people.append({'username': assessor.username, 'url': f'/attempts/{attempt.pk}/marks/{criterion.pk}/', 'version': mark.version if mark else 0})\n"
+        f"    if len(people) == {CONCURRENT_USERS}:\n"
+        "        break\n"
+        "print(json.dumps(people))\n"
+    )
+    out = run(
+        [
+            "-c",
+            f"import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'assessor_portal.settings'); django.setup(); exec({script!r})",
+        ],
+        SCALE_DATABASE_URL,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def load_test_people():

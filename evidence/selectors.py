@@ -219,6 +219,7 @@ def next_waiting(attempt, assessor):
             status__in=[Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED],
         )
         .exclude(pk=attempt.pk)
+        .select_related("enrolment__student")
         .order_by("submitted_at", "pk")
         .first()
     )

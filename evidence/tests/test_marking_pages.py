@@ -127,3 +127,24 @@ def test_unreleased_result_shows_the_student_being_assessed(
     assert "Being assessed" in home
     assert "Not satisfactory" not in home
     assert "Complaint not resolved." not in home
+
+
+def test_marking_page_queries_do_not_grow_with_marks_attempts_or_waiting_work(
+    client, bob, charlie, dana, tools, cohort, observation, django_assert_num_queries
+):
+    client.force_login(bob)
+    url = observation.get_marking_url()
+    client.get(url)
+    with django_assert_num_queries(13):
+        assert client.get(url).status_code == 200
+    # Now every criterion marked, and Dana's work waiting next, with her name on the "next" button.
+    for pc in checklist_criteria(observation.task):
+        save(client, observation, pc, "Y", 0, comment="Seen")
+    cohort.students.add(dana)
+    other = Enrolment.objects.create(
+        student=dana, tool=tools["FNSCUS504"], cohort=cohort, enrolled_on=datetime.date(2026, 10, 6)
+    )
+    submitted(other, 1, dana)
+    with django_assert_num_queries(13):
+        page = client.get(url).content.decode()
+    assert "Next waiting: Dana" in page
