@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import font_source_sans_pro
 from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -156,6 +157,8 @@ if DEBUG:
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic_bootstrap.BASE_DIR),
+    # The forms' typeface, for the pages and the PDFs alike (see assessor_portal/pdf.py).
+    ("vendor/source-sans-pro", font_source_sans_pro.font_directory),
 ]
 # Evidence files: local MEDIA_ROOT by default; any S3-compatible store by setting the bucket.
 # Either way files are private: MEDIA_URL is never routed, downloads go through a checked view.
@@ -236,6 +239,8 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SITE_NAME = os.environ.get("SITE_NAME", "Assessor Portal")
+# The portal's public address, printed on record sheets as their verify link.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # With it on, a second assessor approves each judgement before its feedback reaches the student.
 MARKING_QUALITY_CHECK = env_bool("MARKING_QUALITY_CHECK", False)
 # Submitted work waiting longer than this is marked overdue in the assessors' queue.

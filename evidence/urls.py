@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import cohorts, marking, observations, results, student
+from assessor_portal.documents import document_paths
+
+from .views import cohorts, documents, marking, observations, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -63,4 +65,6 @@ urlpatterns = [
         name="observation_start",
     ),
     path("attempts/<int:pk>/observed/", observations.observation_sign, name="observation_sign"),
+    # The sector's forms, filled in: each a page and a PDF
+    *document_paths("attempts/<int:pk>/checklist", documents.attempt_checklist_form, "attempt_checklist"),
 ]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from assessor_portal.documents import document_paths
+
 from .views import catalogue, tools
 
 app_name = "units"
@@ -24,5 +26,5 @@ urlpatterns = [
     path("tools/<int:pk>/tasks/<int:task_pk>/edit/", tools.task_edit, name="task_edit"),
     path("tools/<int:pk>/tasks/<int:task_pk>/delete/", tools.task_delete, name="task_delete"),
     path("tools/<int:pk>/tasks/<int:task_pk>/move/", tools.task_move, name="task_move"),
-    path("tools/<int:pk>/tasks/<int:task_pk>/checklist/", tools.task_checklist, name="task_checklist"),
+    *document_paths("tools/<int:pk>/tasks/<int:task_pk>/checklist", tools.task_checklist, "task_checklist"),
 ]

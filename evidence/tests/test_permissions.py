@@ -99,7 +99,12 @@ COHORTS = {
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
     "cohort_enrol": {"post": ADMIN_ONLY_POST},
 }
-EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS
+READERS = {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}
+DOCUMENTS = {
+    "attempt_checklist": {"get": READERS},
+    "attempt_checklist_pdf": {"get": READERS},
+}
+EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS
 
 
 def close_without_closing_the_database(response):

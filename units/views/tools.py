@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from assessor_portal.documents import document_response
+
+from ..documents import blank_checklist
 from ..forms import TaskForm, ToolForm
-from ..matrix import build_matrix, checklist_criteria, get_matrix_row, parse_cell
+from ..matrix import build_matrix, get_matrix_row, parse_cell
 from ..models import AssessmentTool, Task
 from ..permissions import (
     can_author_tools,
@@ -235,16 +238,15 @@ def _resource_context(tool, *, student_view):
     }
 
 
+@require_safe
 @login_required
-def task_checklist(request, pk, task_pk):
+def task_checklist(request, pk, task_pk, as_pdf=False):
     task = get_task_for(request.user, pk, task_pk)
     if not task.is_observation:
         raise Http404
-    return render(
-        request,
-        "units/task_checklist.html",
-        {"task": task, "tool": task.tool, "unit": task.tool.unit, "criteria": checklist_criteria(task)},
-    )
+    context = {"task": task, "tool": task.tool, "unit": task.tool.unit, "rows": blank_checklist(task)}
+    filename = f"{task.tool.unit.code} task {task.number} observation checklist (blank).pdf"
+    return document_response(request, "documents/checklist.html", context, filename=filename, as_pdf=as_pdf)
 
 
 def _tool_change(request, target, service, success, **fields):
