@@ -32,6 +32,14 @@ def tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with an empty cache: rate-limit counts and cached sessions never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the real hasher is PBKDF2 and slows every sign-in."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

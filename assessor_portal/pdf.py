@@ -136,6 +136,5 @@ def html_to_pdf(html, *, archival=None):
     return document.write_pdf(
         pdf_variant="pdf/a-3b",
         attachments=[attachment],
-        identifier=archival.identifier.encode(),
-        uncompressed_pdf=False,
+        pdf_identifier=archival.identifier.encode(),
     )

@@ -324,6 +324,14 @@ class Judgement(SignedRecord):
     def __str__(self):
         return f"{self.get_result_display()} for {self.attempt}, signed by {self.typed_name}"
 
+    @property
+    def satisfactory(self):
+        return self.result == self.Result.SATISFACTORY
+
+    @property
+    def not_satisfactory(self):
+        return self.result == self.Result.NOT_SATISFACTORY
+
 
 class UnitResult(SignedRecord):
     """The unit's outcome for an enrolment (Competent, Not yet competent, RPL …), signed."""
@@ -372,3 +380,35 @@ class ResultAcknowledgement(SignedRecord):
 
     def __str__(self):
         return f"{self.result} acknowledged by {self.typed_name}"
+
+
+class RecordSheetCopy(models.Model):
+    """The archival PDF/A copy of a signed assessment record sheet, made once for each state it was in.
+
+    A record sheet changes twice: when the unit result is signed, and when the student
+    acknowledges it. Each state gets its copy, byte for byte what the student and the RTO download,
+    so the verify page can tell a true copy from an altered one by its SHA-256.
+    """
+
+    result = models.ForeignKey(UnitResult, models.PROTECT, related_name="sheet_copies")
+    acknowledged = models.BooleanField()
+    pdf = models.FileField(upload_to="records/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "acknowledged"], name="sheet_copy_one_per_state"),
+        ]
+
+    def __str__(self):
+        state = "acknowledged" if self.acknowledged else "signed"
+        return f"Record sheet copy ({state}) of {self.result}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SignedRecordError("An archival copy of a record sheet never changes.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError("An archival copy of a record sheet is never deleted.")

@@ -381,7 +381,7 @@ def unit_record(enrolment, *, for_student, today=None):
         rows.append(RecordTask(task_progress(task, enrolment, attempt, today), judgement))
     results = list(
         UnitResult.objects.filter(enrolment=enrolment)
-        .select_related("outcome", "acknowledgement")
+        .select_related("outcome", "acknowledgement", "assessor")
         .order_by("-signed_at", "-pk")
     )
     return UnitRecord(enrolment, rows, results)

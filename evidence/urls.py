@@ -2,7 +2,7 @@ from django.urls import path
 
 from assessor_portal.documents import document_paths
 
-from .views import cohorts, documents, marking, observations, results, student
+from .views import cohorts, documents, marking, observations, records, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -65,6 +65,12 @@ urlpatterns = [
         name="observation_start",
     ),
     path("attempts/<int:pk>/observed/", observations.observation_sign, name="observation_sign"),
+    # The assessment record sheet (archival PDF/A once signed) and its public verify page
+    *document_paths(
+        "enrolments/<int:pk>/record-sheet", records.enrolment_record_sheet, "enrolment_record_sheet"
+    ),
+    path("verify/", records.verify_record, name="verify_record"),
+    path("verify/<str:code>/", records.verify_record, name="verify_code"),
     # The sector's forms, filled in: each a page and a PDF
     *document_paths("attempts/<int:pk>/checklist", documents.attempt_checklist_form, "attempt_checklist"),
 ]

@@ -33,6 +33,7 @@ from evidence.permissions import (
     get_attempt_to_mark,
 )
 from evidence.signing import names_match
+from evidence.tasks import queue_record_sheet_copy
 from units.matrix import checklist_criteria
 from units.models import PerformanceCriterion, Task
 
@@ -383,7 +384,7 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
         "reason": reason,
         "signed_at": now.isoformat(),
     }
-    return UnitResult.objects.create(
+    result = UnitResult.objects.create(
         enrolment=enrolment,
         outcome=outcome,
         assessor=by,
@@ -391,6 +392,8 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
         reason=reason,
         **_signature(typed_name, content, now),
     )
+    queue_record_sheet_copy(result)
+    return result
 
 
 @transaction.atomic
@@ -406,13 +409,15 @@ def acknowledge_result(result, *, by, typed_name):
             f"Type your full name exactly as it is on your enrolment ({by.get_full_name()}) to sign."
         )
     now = timezone.now()
-    return ResultAcknowledgement.objects.create(
+    acknowledgement = ResultAcknowledgement.objects.create(
         result=result,
         student=by,
         **_signature(
             typed_name, {"result": result.sha256, "student": by.pk, "signed_at": now.isoformat()}, now
         ),
     )
+    queue_record_sheet_copy(result)
+    return acknowledgement
 
 
 def _signature(typed_name, content, signed_at):

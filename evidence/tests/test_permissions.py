@@ -99,10 +99,18 @@ COHORTS = {
     "cohort_students_import_confirm": {"post": ADMIN_ONLY_POST},
     "cohort_enrol": {"post": ADMIN_ONLY_POST},
 }
+# The verify page is public: an auditor or employer checks a record without signing in.
+PUBLIC = {"verify_record", "verify_code"}
+EVERYONE_OK = {"charlie": OK, "bob": OK, "alice": OK, "dana": OK, "erin": OK}
+EVERYONE_ASKED_AGAIN = {"charlie": {400}, "bob": {400}, "alice": {400}, "dana": {400}, "erin": {400}}
 READERS = {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}
 DOCUMENTS = {
     "attempt_checklist": {"get": READERS},
     "attempt_checklist_pdf": {"get": READERS},
+    "enrolment_record_sheet": {"get": READERS},
+    "enrolment_record_sheet_pdf": {"get": READERS},
+    "verify_record": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},
+    "verify_code": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},
 }
 EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS
 
@@ -147,6 +155,7 @@ def world(charlie, bob, enrolment, portfolio, cohort):
             "result": result.pk,
         },
         "criterion_pk": portfolio.criteria.first().pk,
+        "code": "0" * 16,
     }
 
 
@@ -189,5 +198,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_url(client, world):
     for name, methods in EXPECTED.items():
         for method in methods:
             response = getattr(client, method)(url_for(name, world))
+            if name in PUBLIC:
+                assert response.status_code == {"get": 200, "post": 400}[method], name
+                continue
             assert response.status_code == 302, name
             assert response.url.startswith(reverse("login")), name

@@ -1,0 +1,20 @@
+"""Background work on students' records, run by the task worker (`manage.py db_worker`)."""
+
+from django.db import transaction
+from django.tasks import task
+
+
+@task
+def archive_record_sheet_task(result_pk):
+    """Make the archival copy of a unit result's record sheet."""
+    # Imported here: the records service reads the selectors, which the marking service (the
+    # one queueing this task) is itself imported by.
+    from evidence.models import UnitResult
+    from evidence.services.records import archive_record_sheet
+
+    archive_record_sheet(UnitResult.objects.select_related("enrolment").get(pk=result_pk))
+
+
+def queue_record_sheet_copy(result):
+    """Queue the archival copy of the result's record sheet for when the current transaction commits."""
+    transaction.on_commit(lambda: archive_record_sheet_task.enqueue(result.pk))
