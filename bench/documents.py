@@ -116,7 +116,9 @@ def bench_render_ratio(result):
     def portal():
         return render_record_sheet(record_sheet(result.enrolment))
 
-    archival = pdf.Archival(record_json=sheet.as_json(), signed_at=sheet.dated, identifier=sheet.result.sha256)
+    archival = pdf.Archival(
+        record_json=sheet.as_json(), signed_at=sheet.dated, identifier=sheet.result.sha256
+    )
 
     def bare():
         return pdf.html_to_pdf(html, archival=archival)

@@ -4,6 +4,7 @@ Every test gets the live server as Playwright's base URL, so `page.goto("/units/
 the database is flushed after each test (live_server implies transactional_db).
 """
 
+import datetime
 import json
 import re
 
@@ -11,6 +12,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
+
+from evidence.models import Cohort, Enrolment
+from units.demo import load_demo_tool
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS_DIR = settings.BASE_DIR / "artifacts" / "screenshots"
@@ -125,3 +129,20 @@ def sign_in(page, user, *, password=None):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password or user.raw_password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def enrolled(seed_units, alice, bob, charlie):
+    """Charlie in Bob's cohort, enrolled in the demo FNSCUS504 and FNSPIM409 tools."""
+    cohort = Cohort.objects.create(
+        name="Premium banking", code="FNS-PB1", start_date=datetime.date(2026, 10, 5)
+    )
+    cohort.assessors.add(bob)
+    cohort.students.add(charlie)
+    enrolments = {}
+    for path in sorted((settings.BASE_DIR / "fixtures" / "tools").glob("*.json")):
+        tool, _ = load_demo_tool(path, by=alice)
+        enrolments[tool.unit.code] = Enrolment.objects.create(
+            student=charlie, tool=tool, cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
+        )
+    return enrolments

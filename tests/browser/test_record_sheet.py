@@ -7,16 +7,17 @@ from assessor_portal.tests.pdfs import pdf_text
 from evidence.services.marking import record_unit_result
 from evidence.tests.journeys import satisfactory
 from tests.browser.conftest import assert_accessible, save_screenshot, sign_in
-from tests.browser.test_results import enrolled  # noqa: F401  (the fixture)
 
 
 @pytest.mark.browser
 def test_student_downloads_the_signed_record_sheet_and_an_employer_verifies_it(
-    page, new_context, bob, charlie, enrolled, tmp_path  # noqa: F811
+    page, new_context, bob, charlie, enrolled, tmp_path
 ):
     enrolment = enrolled["FNSPIM409"]
     satisfactory(enrolment, 1, charlie, bob)
-    result = record_unit_result(enrolment, by=bob, outcome="20", typed_name="Bob Taylor", password=bob.raw_password)
+    result = record_unit_result(
+        enrolment, by=bob, outcome="20", typed_name="Bob Taylor", password=bob.raw_password
+    )
 
     sign_in(page, charlie)
     page.goto(f"/enrolments/{enrolment.pk}/record/")

@@ -1,35 +1,15 @@
 """An observation marked live on a tablet and signed by the student on it; a unit result signed and acknowledged."""
 
-import datetime
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from evidence.models import Cohort, Declaration, Enrolment, ResultAcknowledgement, UnitResult
+from evidence.models import Declaration, ResultAcknowledgement, UnitResult
 from evidence.tests.journeys import satisfactory
 from tests.browser.conftest import assert_accessible, save_screenshot, sign_in
-from units.demo import load_demo_tool
 
 TABLET = {"width": 768, "height": 1024}
-
-
-@pytest.fixture
-def enrolled(seed_units, alice, bob, charlie):
-    """Charlie in Bob's cohort, enrolled in the demo FNSCUS504 and FNSPIM409 tools."""
-    cohort = Cohort.objects.create(
-        name="Premium banking", code="FNS-PB1", start_date=datetime.date(2026, 10, 5)
-    )
-    cohort.assessors.add(bob)
-    cohort.students.add(charlie)
-    enrolments = {}
-    for path in sorted((settings.BASE_DIR / "fixtures" / "tools").glob("*.json")):
-        tool, _ = load_demo_tool(path, by=alice)
-        enrolments[tool.unit.code] = Enrolment.objects.create(
-            student=charlie, tool=tool, cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
-        )
-    return enrolments
 
 
 def sign_as(form, name, password):
