@@ -219,7 +219,11 @@ def attempt_review(request, pk):
     return render(
         request,
         "evidence/attempt_review.html",
-        {"attempt": attempt, "items": [(item, duplicates.get(item.sha256, [])) for item in items]},
+        {
+            "attempt": attempt,
+            "items": [(item, duplicates.get(item.sha256, [])) for item in items],
+            "has_checklist": attempt.task.criteria.exists(),
+        },
     )
 
 
