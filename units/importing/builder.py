@@ -18,8 +18,15 @@ HEADER_RE = re.compile(
 )
 CODE_ONLY_RE = re.compile(rf"^(?P<code>{UNIT_CODE})$")
 RELEASE_RE = re.compile(r"^Release(?: number)?:?\s*(?P<release>\d+)$", re.IGNORECASE)
-CRITERION_RE = re.compile(r"^(?P<element>\d{1,3})\.(?P<number>\d{1,3})\.?\s+(?P<text>\S.*)$")
+# A criterion's number as units are written and copied: "1.1 Text", "1.1. Text", "1.1.Text", "1.1) Text".
+CRITERION_RE = re.compile(
+    r"^(?P<element>\d{1,3})\.(?P<number>\d{1,3})(?:[.)]\s*(?=[^\d\s])|[.)]?\s+)(?P<text>\S.*)$"
+)
 ELEMENT_RE = re.compile(r"^(?:Element\s+)?(?P<number>\d{1,3})(?:[.:)]\s*|\s+)(?P<title>[^\d\s].*)$")
+# An element's number alone ("Element 1:", "1."), its title on the next line.
+ELEMENT_NUMBER_RE = re.compile(
+    r"^(?:Element\s+(?P<named>\d{1,3})[.:]?|(?P<bare>\d{1,3})[.:])$", re.IGNORECASE
+)
 
 # Section headings as training.gov.au prints them, and where their content goes.
 HEADINGS = {
@@ -123,6 +130,7 @@ class _Builder:
         if code and title:
             self.unit.code, self.unit.title = code.strip().upper(), title.strip()
         self.awaiting_title_after = None
+        self.pending_element = None
 
     # -- dispatch -------------------------------------------------------------------------
     def feed(self, line):
@@ -263,6 +271,17 @@ class _Builder:
     # -- elements and performance criteria ------------------------------------------------
     def _in_elements(self, line):
         text = BULLET_RE.sub("", line.text)
+        if self.pending_element is not None:
+            number, where = self.pending_element
+            self.pending_element = None
+            if not (CRITERION_RE.match(text) or ELEMENT_RE.match(text) or ELEMENT_NUMBER_RE.match(text)):
+                self._element(number, text, Line(where, text))
+                return
+            self.unit.error(where, f"element {number} has no title: expected it on the next line")
+        alone = ELEMENT_NUMBER_RE.match(text)
+        if alone:
+            self.pending_element = (int(alone["named"] or alone["bare"]), line.where)
+            return
         criterion = CRITERION_RE.match(text)
         if criterion:
             self._criterion(int(criterion["element"]), int(criterion["number"]), criterion["text"], line)
@@ -301,7 +320,8 @@ class _Builder:
             else:
                 self.unit.error(line.where, f"the first element is '{number}'; expected '1'")
         self.element_seen[number] = line.where
-        self.unit.elements.append(ParsedElement(number, title, line.where))
+        # Some pages end element titles with a full stop, most do not: the catalogue keeps none.
+        self.unit.elements.append(ParsedElement(number, title.rstrip().removesuffix("."), line.where))
 
     def _criterion(self, element_number, number, text, line):
         code = f"{element_number}.{number}"
