@@ -52,8 +52,16 @@ HEADINGS = {
     "range of conditions": "ignored",
     "employability skills": "ignored",
     "unit descriptor": "application",
+    # Units written before 2013: skills and knowledge become the evidence lists tasks map.
+    "required skills and knowledge": "required_skills_and_knowledge",
+    "required skills": "required_skills",
+    "required knowledge": "required_knowledge",
+    "range statement": "range_statement",
+    "evidence guide": "evidence_guide",
 }
 LIST_SECTIONS = ("performance_evidence", "knowledge_evidence", "assessment_conditions")
+# Free text kept whole: a sentence in it that looks like the start of a list stays in it.
+TEXT_SECTIONS = ("range_statement", "evidence_guide")
 SECTION_NAMES = {
     "application": "Application",
     "elements": "Elements and Performance Criteria",
@@ -62,7 +70,17 @@ SECTION_NAMES = {
     "assessment_conditions": "Assessment Conditions",
     "foundation_skills": "Foundation Skills",
     "licensing": "Licensing",
+    "required_skills_and_knowledge": "Required Skills and Knowledge",
+    "required_skills": "Required skills",
+    "required_knowledge": "Required knowledge",
+    "range_statement": "Range Statement",
+    "evidence_guide": "Evidence Guide",
 }
+LEGACY_NOTE = (
+    "This unit is in the pre-2013 format: its required skills are kept as performance evidence and "
+    "its required knowledge as knowledge evidence, so tasks and the matrix can map them; the range "
+    "statement and evidence guide are kept as text on the unit page."
+)
 
 # Sentences every unit carries, which are no part of this unit's requirements.
 BOILERPLATE = (
@@ -131,6 +149,9 @@ class _Builder:
             self.unit.code, self.unit.title = code.strip().upper(), title.strip()
         self.awaiting_title_after = None
         self.pending_element = None
+        self.legacy = False
+        self.range_statement = []
+        self.evidence_guide = []
 
     # -- dispatch -------------------------------------------------------------------------
     def feed(self, line):
@@ -171,7 +192,7 @@ class _Builder:
             self.section = "knowledge_evidence"
             self.unit.skip(line.where, text, "introduces the knowledge evidence")
             return
-        if AC_START_RE.search(text) and self.section != "assessment_conditions":
+        if AC_START_RE.search(text) and self.section not in {"assessment_conditions", *TEXT_SECTIONS}:
             self.section = "assessment_conditions"
         getattr(self, f"_in_{self.section}")(line)
 
@@ -181,7 +202,7 @@ class _Builder:
             return False
         if self.section == section:
             return not self.list_lines[section]
-        return self.section not in {"assessment_conditions", "ignored"}
+        return self.section not in {"assessment_conditions", "ignored", *TEXT_SECTIONS}
 
     def _is_structure(self, line):
         return bool(
@@ -264,6 +285,27 @@ class _Builder:
 
     def _in_foundation_skills(self, line):
         self.foundation.append(line.text)
+
+    # -- the pre-2013 format --------------------------------------------------------------
+    def _in_required_skills_and_knowledge(self, line):
+        self.legacy = True
+        self.unit.skip(line.where, line.text, "introduces the required skills and knowledge")
+
+    def _in_required_skills(self, line):
+        self.legacy = True
+        self._list_line("performance_evidence", line)
+
+    def _in_required_knowledge(self, line):
+        self.legacy = True
+        self._list_line("knowledge_evidence", line)
+
+    def _in_range_statement(self, line):
+        self.legacy = True
+        self.range_statement.append(line.text)
+
+    def _in_evidence_guide(self, line):
+        self.legacy = True
+        self.evidence_guide.append(line.text)
 
     def _in_ignored(self, line):
         self.unit.skip(line.where, line.text, "a section the catalogue does not keep")
@@ -385,6 +427,10 @@ class _Builder:
         unit.application = "\n\n".join(self.application)
         unit.licensing = "\n\n".join(self.licensing)
         unit.foundation_skills = "\n".join(self.foundation)
+        unit.range_statement = "\n".join(self.range_statement)
+        unit.evidence_guide = "\n".join(self.evidence_guide)
+        if self.legacy:
+            unit.warnings.append(LEGACY_NOTE)
         for section in LIST_SECTIONS:
             setattr(unit, section, build_list(self.list_lines[section]))
         if unit.release is None:

@@ -59,6 +59,8 @@ class ParsedUnit:
     application: str = ""
     licensing: str = ""
     foundation_skills: str = ""
+    range_statement: str = ""
+    evidence_guide: str = ""
     elements: list[ParsedElement] = field(default_factory=list)
     performance_evidence: list[ParsedItem] = field(default_factory=list)
     knowledge_evidence: list[ParsedItem] = field(default_factory=list)
@@ -94,6 +96,7 @@ class ParsedUnit:
             "application": self.application,
             "licensing": self.licensing,
             "foundation_skills": self.foundation_skills,
+            **legacy_sections(self),
             "elements": [
                 {
                     "number": element.number,
@@ -104,3 +107,11 @@ class ParsedUnit:
             ],
             **{name: [item.snapshot() for item in getattr(self, name)] for name in REQUIREMENT_KINDS},
         }
+
+
+LEGACY_SECTIONS = ("range_statement", "evidence_guide")
+
+
+def legacy_sections(unit):
+    """A pre-2013 unit's range statement and evidence guide, as data; nothing for today's units."""
+    return {name: getattr(unit, name) for name in LEGACY_SECTIONS if getattr(unit, name)}

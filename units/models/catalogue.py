@@ -22,6 +22,9 @@ class Unit(models.Model):
     application = models.TextField(blank=True)
     licensing = models.TextField("licensing note", blank=True)
     foundation_skills = models.TextField(blank=True)
+    # Units written before 2013 carry these instead of the assessment requirements of today's units.
+    range_statement = models.TextField(blank=True)
+    evidence_guide = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.CURRENT)
     superseded_by = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="supersedes"

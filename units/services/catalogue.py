@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from ..importing.parsed import REQUIREMENT_KINDS
+from ..importing.parsed import REQUIREMENT_KINDS, legacy_sections
 from ..models import Element, PerformanceCriterion, RequirementItem, Unit
 from ..permissions import can_import_units
 
@@ -43,6 +43,7 @@ def unit_snapshot(unit):
         "application": unit.application,
         "licensing": unit.licensing,
         "foundation_skills": unit.foundation_skills,
+        **legacy_sections(unit),
         "elements": [
             {
                 "number": element.number,
@@ -95,6 +96,8 @@ def _import_unit(parsed, *, by):
         application=parsed.application,
         licensing=parsed.licensing,
         foundation_skills=parsed.foundation_skills,
+        range_statement=parsed.range_statement,
+        evidence_guide=parsed.evidence_guide,
         imported_by=by,
         source_format=parsed.source_format,
     )

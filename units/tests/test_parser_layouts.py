@@ -97,3 +97,66 @@ def test_a_two_column_table_copied_from_a_browser_reads_as_elements_and_criteria
 def test_an_element_number_with_no_title_is_reported():
     parsed = unit("Element 1:\n1.1 Collect information")
     assert any("element 1 has no title" in str(error) for error in parsed.errors)
+
+
+PRE_2013 = """BSBCUS401A - Coordinate implementation of customer service strategies
+Unit Descriptor
+This unit describes the performance outcomes required to coordinate customer service.
+Elements and Performance Criteria
+1. Coordinate implementation
+1.1 Plan service delivery
+1.2 Monitor service delivery
+Required Skills and Knowledge
+This section describes the skills and knowledge required for this unit.
+Required skills
+communication skills to deal with customers
+planning skills
+Required knowledge
+relevant legislation, such as privacy law
+Range Statement
+Customers may include internal and external customers.
+Evidence Guide
+Critical aspects for assessment and evidence required to demonstrate competency in this unit
+Assessment must be conducted over several customer contacts.
+Demonstrate knowledge of the organisation's service standards.
+"""
+
+
+def test_a_pre_2013_unit_keeps_its_skills_knowledge_range_statement_and_evidence_guide():
+    parsed = parse_unit_source(PRE_2013)
+    assert parsed.errors == []
+    assert (parsed.code, parsed.title) == (
+        "BSBCUS401A",
+        "Coordinate implementation of customer service strategies",
+    )
+    assert [item.text for item in parsed.performance_evidence] == [
+        "communication skills to deal with customers",
+        "planning skills",
+    ]
+    assert [item.text for item in parsed.knowledge_evidence] == ["relevant legislation, such as privacy law"]
+    assert parsed.range_statement == "Customers may include internal and external customers."
+    # Sentences that open lists in today's units stay in the evidence guide's text.
+    assert parsed.evidence_guide.splitlines()[1:] == [
+        "Assessment must be conducted over several customer contacts.",
+        "Demonstrate knowledge of the organisation's service standards.",
+    ]
+    assert parsed.assessment_conditions == []
+    assert any("pre-2013 format" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.django_db
+def test_a_pre_2013_unit_imports_and_shows_its_sections(client, alice):
+    from units.importing import dump_unit_json
+    from units.services import import_unit
+
+    outcome = import_unit(parse_unit_source(PRE_2013), by=alice)
+    unit = outcome.unit
+    assert unit.range_statement == "Customers may include internal and external customers."
+    client.force_login(alice)
+    page = client.get(unit.get_absolute_url()).content.decode()
+    assert "Range statement" in page
+    assert "Customers may include internal and external customers." in page
+    assert "Critical aspects for assessment" in page
+    again = parse_unit_source(dump_unit_json(parse_unit_source(PRE_2013).snapshot()))
+    assert again.evidence_guide == parse_unit_source(PRE_2013).evidence_guide
+    assert import_unit(parse_unit_source(PRE_2013), by=alice).created is False  # the same text again
