@@ -1,4 +1,4 @@
-"""Read a unit of competency from plain text, the portal's JSON or training.gov.au's XML.
+"""Read a unit of competency from plain text, a PDF, the portal's JSON or training.gov.au's XML.
 
 `parse_unit_source` never raises for bad input: it returns a ParsedUnit whose `errors` say, by
 line, what is wrong, and whose `skipped` list shows what the importer left out.
@@ -10,6 +10,7 @@ from .authorit import AuthorItError, read_authorit
 from .builder import build_unit
 from .jsonformat import dump_unit_json, parse_unit_json
 from .parsed import ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit, Skipped
+from .pdfreader import PDF_MAGIC, PdfSourceError, pdf_text
 from .text import text_lines
 
 __all__ = [
@@ -33,7 +34,8 @@ def parse_unit_source(data, *, filename="", code=None, title=None, release=None)
     try:
         _check_size(raw)
         looks_like_xml = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        text = "" if looks_like_xml else (data if isinstance(data, str) else decode_source(raw))
+        binary = looks_like_xml or raw.startswith(PDF_MAGIC) or filename.lower().endswith(".pdf")
+        text = "" if binary else (data if isinstance(data, str) else decode_source(raw))
     except SourceError as error:
         return _failed("unknown", str(error))
     name = filename.lower()
@@ -49,6 +51,12 @@ def parse_unit_source(data, *, filename="", code=None, title=None, release=None)
             title=title or variables.get("title"),
             release=release or _int_or_none(variables.get("release")),
         )
+    if raw.startswith(PDF_MAGIC) or name.endswith(".pdf"):
+        try:
+            pdf_lines = text_lines(pdf_text(raw))
+        except PdfSourceError as error:
+            return _failed("pdf", str(error))
+        return build_unit(pdf_lines, source_format="pdf", code=code, title=title, release=release)
     head = text.lstrip()[:1]
     if not head:
         return _failed("unknown", "the file is empty: there is no unit to import")
