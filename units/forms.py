@@ -30,7 +30,10 @@ class UnitImportForm(OverridesMixin, forms.Form):
     file = forms.FileField(
         label="Unit file",
         required=False,
-        help_text="training.gov.au's unit XML, a PDF of the unit's page, the portal's JSON, or a plain-text copy of the unit.",
+        help_text=(
+            "training.gov.au's unit XML, the unit's Word document or a PDF of its page, "
+            "the portal's JSON, or a plain-text copy of the unit."
+        ),
     )
     text = forms.CharField(
         label="Or paste the unit's text",

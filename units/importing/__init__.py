@@ -1,4 +1,4 @@
-"""Read a unit of competency from plain text, a PDF, the portal's JSON or training.gov.au's XML.
+"""Read a unit of competency from plain text, a Word document, a PDF, the portal's JSON or training.gov.au's XML.
 
 `parse_unit_source` never raises for bad input: it returns a ParsedUnit whose `errors` say, by
 line, what is wrong, and whose `skipped` list shows what the importer left out.
@@ -8,6 +8,7 @@ from django.conf import settings
 
 from .authorit import AuthorItError, read_authorit
 from .builder import build_unit
+from .docxreader import DocxSourceError, docx_lines, is_docx
 from .jsonformat import dump_unit_json, parse_unit_json
 from .parsed import ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit, Skipped
 from .pdfreader import PDF_MAGIC, PdfSourceError, pdf_text
@@ -34,7 +35,12 @@ def parse_unit_source(data, *, filename="", code=None, title=None, release=None)
     try:
         _check_size(raw)
         looks_like_xml = raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        binary = looks_like_xml or raw.startswith(PDF_MAGIC) or filename.lower().endswith(".pdf")
+        binary = (
+            looks_like_xml
+            or raw.startswith(PDF_MAGIC)
+            or filename.lower().endswith(".pdf")
+            or is_docx(raw, filename)
+        )
         text = "" if binary else (data if isinstance(data, str) else decode_source(raw))
     except SourceError as error:
         return _failed("unknown", str(error))
@@ -51,6 +57,12 @@ def parse_unit_source(data, *, filename="", code=None, title=None, release=None)
             title=title or variables.get("title"),
             release=release or _int_or_none(variables.get("release")),
         )
+    if is_docx(raw, name):
+        try:
+            lines = docx_lines(raw)
+        except DocxSourceError as error:
+            return _failed("docx", str(error))
+        return build_unit(lines, source_format="docx", code=code, title=title, release=release)
     if raw.startswith(PDF_MAGIC) or name.endswith(".pdf"):
         try:
             pdf_lines = text_lines(pdf_text(raw))

@@ -170,7 +170,7 @@ class _Builder:
         if section:
             self._start(section, line)
             return
-        if line.heading:
+        if line.heading and not (self.section == "header" and HEADER_RE.match(text)):
             self.section = "ignored"
             self.unit.skip(line.where, text, "a section the catalogue does not keep")
             return
