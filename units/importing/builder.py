@@ -150,6 +150,7 @@ class _Builder:
         self.awaiting_title_after = None
         self.pending_element = None
         self.legacy = False
+        self.ignored_heading = ""
         self.range_statement = []
         self.evidence_guide = []
 
@@ -171,8 +172,7 @@ class _Builder:
             self._start(section, line)
             return
         if line.heading and not (self.section == "header" and HEADER_RE.match(text)):
-            self.section = "ignored"
-            self.unit.skip(line.where, text, "a section the catalogue does not keep")
+            self._start("ignored", line)
             return
         if any(pattern.search(text) for pattern in BOILERPLATE):
             self.unit.skip(line.where, text, "standard wording found in every unit")
@@ -211,7 +211,12 @@ class _Builder:
 
     def _start(self, section, line):
         self.section = section
-        if section != "ignored" and not self.unit.code:
+        if section == "ignored":
+            # The preview lists what was left out under the heading it came from.
+            self.ignored_heading = line.text.rstrip(":")
+            self.unit.skip(line.where, line.text, "a section the catalogue does not keep")
+            return
+        if not self.unit.code:
             self._missing_header(line)
             self.section = section
 
@@ -308,7 +313,9 @@ class _Builder:
         self.evidence_guide.append(line.text)
 
     def _in_ignored(self, line):
-        self.unit.skip(line.where, line.text, "a section the catalogue does not keep")
+        self.unit.skip(
+            line.where, line.text, f"under '{self.ignored_heading}', a section the catalogue does not keep"
+        )
 
     # -- elements and performance criteria ------------------------------------------------
     def _in_elements(self, line):

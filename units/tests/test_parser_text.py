@@ -197,6 +197,11 @@ def test_sections_the_catalogue_does_not_keep_are_skipped_and_shown():
     unit = parse_unit_source(text)
     assert unit.errors == []
     assert any(s.text.startswith("Release 1. Supersedes") for s in unit.skipped)
+    skipped = {s.text: s.reason for s in unit.skipped}
+    assert skipped["Modification History"] == "a section the catalogue does not keep"
+    assert skipped["Release 1. Supersedes and is equivalent to FNSCUS401."] == (
+        "under 'Modification History', a section the catalogue does not keep"
+    )
     assert "Supersedes" not in str(unit.snapshot())
 
 
