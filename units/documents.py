@@ -29,3 +29,12 @@ class ChecklistRow:
 def blank_checklist(task):
     """The task's checklist as the blank form: every criterion it maps, nothing ticked."""
     return [ChecklistRow(pc.code, pc.text) for pc in checklist_criteria(task)]
+
+
+def observation_checklists(tasks):
+    """Pair each observation task with its blank checklist, from the criteria fetched with the tasks."""
+    return [
+        (task, [ChecklistRow(pc.code, pc.text) for pc in task.criteria.all()])
+        for task in tasks
+        if task.is_observation
+    ]

@@ -54,6 +54,19 @@ class MatrixCell:
 
 
 @dataclass
+class Coverage:
+    """How many rows of one kind (performance criteria, PE, KE, conditions) the tasks address."""
+
+    label: str
+    covered: int
+    total: int
+
+    @property
+    def gaps(self):
+        return self.total - self.covered
+
+
+@dataclass
 class Matrix:
     tasks: list
     sections: list  # [(kind, label, [MatrixRow])]
@@ -66,6 +79,22 @@ class Matrix:
     @cached_property
     def gaps(self):
         return [row for row in self.rows if not row.is_heading and not row.covered]
+
+    @cached_property
+    def coverage(self):
+        """Return the printed matrix's summary: per kind of row, how many are covered, in full words."""
+        result = []
+        for kind, _, rows in self.sections:
+            leaves = [row for row in rows if not row.is_heading]
+            if leaves:
+                result.append(Coverage(KIND_LABELS[kind], sum(row.covered for row in leaves), len(leaves)))
+        return result
+
+    @cached_property
+    def task_totals(self):
+        """Return each task with the number of rows it addresses, for the printed matrix's key."""
+        leaves = [row for row in self.rows if not row.is_heading]
+        return [(task, sum(task.pk in row.task_ids for row in leaves)) for task in self.tasks]
 
     @property
     def summary_text(self):

@@ -224,9 +224,15 @@ def test_admin_builds_publishes_and_reads_a_fnspim409_tool(page, alice, seed_uni
         ]
     )
     matrix = page.get_by_role("region", name="Assessment Matrix")
-    expect(matrix).to_contain_text("PCs 10/10 · PE 3/3 · KE 5/5")
+    coverage = matrix.get_by_role("table", name="Coverage")
+    for kind, counts in [
+        ("Performance criteria", "10 of 10"),
+        ("Performance evidence", "3 of 3"),
+        ("Knowledge evidence", "5 of 5"),
+    ]:
+        expect(coverage.get_by_role("row", name=kind)).to_contain_text(counts)
     expect(matrix.get_by_role("img", name="addressed by task 2")).to_have_count(3)
-    expect(matrix.get_by_text("(not covered)")).to_have_count(0)
+    expect(matrix.get_by_text("Not covered")).to_have_count(0)
     cover = page.get_by_role("region", name="Assessment Cover Sheet")
     expect(cover).to_contain_text(
         "I declare that the assessment tasks submitted for this unit are my own work."

@@ -34,6 +34,7 @@ def demo(settings, tmp_path):
                 f"/tools/{tool.pk}/",
                 f"/tools/{tool.pk}/matrix/",
                 f"/tools/{tool.pk}/resource/",
+                f"/tools/{tool.pk}/matrix/form/",
                 "/cohorts/",
                 f"/cohorts/{Cohort.objects.get().pk}/",
             ],
@@ -57,6 +58,7 @@ def demo(settings, tmp_path):
                 f"/enrolments/{enrolment.pk}/tasks/{enrolment.tool.tasks.get(number=2).pk}/",
                 f"/enrolments/{enrolment.pk}/evidence-guide/",
                 f"/enrolments/{enrolment.pk}/record/",
+                f"/tools/{enrolment.tool_id}/student/",
             ],
         ),
     }

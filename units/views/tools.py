@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessor_portal.documents import document_response
 
-from ..documents import blank_checklist
+from ..documents import blank_checklist, observation_checklists
 from ..forms import TaskForm, ToolForm
 from ..matrix import build_matrix, get_matrix_row, parse_cell
 from ..models import AssessmentTool, Task
@@ -214,28 +214,45 @@ def _matrix_context(request, tool):
     }
 
 
+@require_safe
 @login_required
-def tool_resource(request, pk):
+def tool_matrix_form(request, pk, as_pdf=False):
     tool = get_tool_for(request.user, pk)
-    return render(request, "units/tool_resource.html", _resource_context(tool, student_view=False))
+    context = {"tool": tool, "unit": tool.unit, "matrix": build_matrix(tool)}
+    filename = f"{tool.unit.code} assessment matrix v{tool.version}.pdf"
+    return document_response(request, "documents/matrix.html", context, filename=filename, as_pdf=as_pdf)
 
 
+@require_safe
 @login_required
-def tool_resource_student(request, pk):
+def tool_resource(request, pk, as_pdf=False):
+    tool = get_tool_for(request.user, pk)
+    return _resource_response(request, tool, student_view=False, as_pdf=as_pdf)
+
+
+@require_safe
+@login_required
+def tool_resource_student(request, pk, as_pdf=False):
     tool = get_tool_for(request.user, pk, student_view=True)
-    return render(request, "units/tool_resource.html", _resource_context(tool, student_view=True))
+    return _resource_response(request, tool, student_view=True, as_pdf=as_pdf)
 
 
-def _resource_context(tool, *, student_view):
-    return {
+def _resource_response(request, tool, *, student_view, as_pdf):
+    tasks = list(tasks_with_criteria(tool))
+    context = {
         "tool": tool,
         "unit": tool.unit,
         "elements": elements_with_criteria(tool.unit_id),
         "requirement_lists": tool.unit.requirement_lists(),
-        "tasks": tasks_with_criteria(tool),
-        "matrix": build_matrix(tool),
+        "tasks": tasks,
+        "checklists": observation_checklists(tasks),
+        # The matrix is the assessor's: the student version leaves it out, so it is not built.
+        "matrix": None if student_view else build_matrix(tool),
         "student_view": student_view,
     }
+    version = "student assessment information" if student_view else "assessor resource"
+    filename = f"{tool.unit.code} {version} v{tool.version}.pdf"
+    return document_response(request, "documents/resource.html", context, filename=filename, as_pdf=as_pdf)
 
 
 @require_safe
