@@ -412,3 +412,92 @@ class RecordSheetCopy(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SignedRecordError("An archival copy of a record sheet is never deleted.")
+
+
+# -- exports: a cohort's documents in one download --------------------------------------------
+
+
+def export_upload_to(instance, filename):
+    """Store each export under a random name; the download names it for the cohort."""
+    return f"exports/{instance.cohort_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:5]}"
+
+
+class DocumentExport(models.Model):
+    """A cohort's documents gathered into one file by the task worker, with its progress."""
+
+    class Kind(models.TextChoices):
+        RECORD_SHEETS = "record_sheets", "Record sheets"
+        # To come: "cover_sheets", one task's cover sheets, with the task as a field of its own.
+
+    class Format(models.TextChoices):
+        ZIP = "zip", "ZIP of one PDF per student"
+        PDF = "pdf", "One PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind)
+    format = models.CharField(max_length=3, choices=Format)
+    status = models.CharField(max_length=7, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_upload_to, blank=True, max_length=255)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["record_sheets"]), name="export_kind_known"),
+            models.CheckConstraint(condition=Q(format__in=["zip", "pdf"]), name="export_format_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="export_status_known"
+            ),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="export_done_within_total"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running"], finished_at__isnull=True)
+                | Q(status__in=["done", "failed"], finished_at__isnull=False),
+                name="export_finished_has_time",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="done") & ~Q(file="") & Q(done=F("total")))
+                | (~Q(status="done") & Q(file="")),
+                name="export_done_has_every_document",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
+                name="export_failed_says_why",
+            ),
+            # Pressing the button twice before the worker starts asks for the same file once.
+            models.UniqueConstraint(
+                fields=["cohort", "requested_by", "kind", "format"],
+                condition=Q(status="queued"),
+                name="export_one_queued_per_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.cohort} as {self.format.upper()}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:export_detail", args=[self.pk])
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
+    @property
+    def in_progress(self):
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self):
+        return self.status == self.Status.FAILED

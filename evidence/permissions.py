@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Attempt, Cohort, Enrolment, EvidenceItem
+from .models import Attempt, Cohort, DocumentExport, Enrolment, EvidenceItem
 
 
 def can_manage_cohorts(user):
@@ -140,3 +140,15 @@ def get_evidence_for(user, pk):
     if not can_view_enrolment(user, item.attempt.enrolment):
         raise Http404
     return item
+
+
+def can_export_cohort(user, cohort):
+    """Let those who follow the cohort (its assessors, admins) download its documents together."""
+    return user.is_authenticated and (can_manage_cohorts(user) or assesses_cohort(user, cohort))
+
+
+def get_export_for(user, pk):
+    """Fetch an export of a cohort the user follows (its assessors, admins), or 404."""
+    export = get_object_or_404(DocumentExport.objects.select_related("cohort", "requested_by"), pk=pk)
+    get_cohort_to_follow(user, export.cohort_id)
+    return export

@@ -18,3 +18,17 @@ def archive_record_sheet_task(result_pk):
 def queue_record_sheet_copy(result):
     """Queue the archival copy of the result's record sheet for when the current transaction commits."""
     transaction.on_commit(lambda: archive_record_sheet_task.enqueue(result.pk))
+
+
+@task
+def build_export_task(export_pk):
+    """Build a cohort's documents into the export's one file."""
+    from evidence.models import DocumentExport
+    from evidence.services.exports import build_export
+
+    build_export(DocumentExport.objects.get(pk=export_pk))
+
+
+def queue_export(export):
+    """Queue the export's build for when the current transaction commits."""
+    transaction.on_commit(lambda: build_export_task.enqueue(export.pk))

@@ -2,7 +2,7 @@ from django.urls import path
 
 from assessor_portal.documents import document_paths
 
-from .views import cohorts, documents, marking, observations, records, results, student
+from .views import cohorts, documents, exports, marking, observations, records, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -73,4 +73,8 @@ urlpatterns = [
     path("verify/<str:code>/", records.verify_record, name="verify_code"),
     # The sector's forms, filled in: each a page and a PDF
     *document_paths("attempts/<int:pk>/checklist", documents.attempt_checklist_form, "attempt_checklist"),
+    # A cohort's documents in one download, built by the task worker: asked for, followed, downloaded
+    path("cohorts/<int:pk>/exports/", exports.cohort_export, name="cohort_export"),
+    path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]

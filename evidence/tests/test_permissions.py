@@ -4,12 +4,13 @@ The URL list comes from the URL conf: a new URL without an entry below fails the
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.urls import URLPattern, reverse
 
 from evidence import urls as evidence_urls
-from evidence.models import Attempt, EvidenceItem
+from evidence.models import Attempt, DocumentExport, EvidenceItem
 from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt
 from evidence.services.marking import record_unit_result
 from evidence.tests.files import PDF, upload
@@ -112,7 +113,17 @@ DOCUMENTS = {
     "verify_record": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},
     "verify_code": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},
 }
-EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS
+# A cohort's documents in one download: its followers ask for and fetch them; the world's
+# export is done, with its file. An empty POST asks for nothing and returns to the grid.
+FOLLOWERS = {"charlie": HIDDEN, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN}
+EXPORTS = {
+    "cohort_export": {
+        "post": {"charlie": HIDDEN, "bob": REDIRECT, "alice": REDIRECT, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "export_detail": {"get": FOLLOWERS},
+    "export_download": {"get": FOLLOWERS},
+}
+EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS | EXPORTS
 
 
 def close_without_closing_the_database(response):
@@ -144,6 +155,12 @@ def world(charlie, bob, enrolment, portfolio, cohort):
     )
     item, _ = add_file_evidence(attempt, upload("log.pdf", PDF), by=charlie)
     add_text_evidence(attempt, by=charlie, title="Answer", text="Mine")
+    export = DocumentExport(
+        cohort=cohort, requested_by=bob, kind="record_sheets", format="pdf", status="done", total=1, done=1
+    )
+    export.file.save("export.pdf", ContentFile(PDF), save=False)
+    export.finished_at = result.signed_at
+    export.save()
     return {
         "enrolment_pk": enrolment.pk,
         "task_pk": portfolio.pk,
@@ -153,6 +170,7 @@ def world(charlie, bob, enrolment, portfolio, cohort):
             "attempt": attempt.pk,
             "enrolment": enrolment.pk,
             "result": result.pk,
+            "export": export.pk,
         },
         "criterion_pk": portfolio.criteria.first().pk,
         "code": "0" * 16,
