@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from evidence.models import RecordSheetCopy, ResultAcknowledgement, UnitResult
+from evidence.models import Declaration, RecordSheetCopy, ResultAcknowledgement, UnitResult
 from evidence.selectors import current_judgement, mark_rows, unit_record
 from units.documents import ChecklistRow, blank_checklist
 from units.matrix import checklist_criteria
@@ -234,3 +234,25 @@ def _claims_to_be_a_record(content):
         return "record.json" in PdfReader(content).attachments
     except Exception:  # a damaged or foreign file can fail inside pypdf in many ways: it is no record
         return False
+
+
+UNRELEASED_RESULT = "Your assessor's result and feedback show here once they have been released to you."
+
+
+@dataclass
+class CoverSheet:
+    """An attempt's assessment cover sheet: the declaration as signed and the judgement in force."""
+
+    attempt: object
+    declaration: Declaration | None
+    judgement: object | None
+    notice: str = ""
+
+
+def cover_sheet(attempt, *, for_student):
+    """Return the attempt's cover sheet; a student sees the judgement only once it is released."""
+    declaration = Declaration.objects.filter(attempt=attempt).first()
+    judgement = current_judgement(attempt) if attempt.is_judged else None
+    if for_student and judgement is not None and attempt.feedback_released_at is None:
+        return CoverSheet(attempt, declaration, None, UNRELEASED_RESULT)
+    return CoverSheet(attempt, declaration, judgement)

@@ -73,6 +73,7 @@ urlpatterns = [
     path("verify/<str:code>/", records.verify_record, name="verify_code"),
     # The sector's forms, filled in: each a page and a PDF
     *document_paths("attempts/<int:pk>/checklist", documents.attempt_checklist_form, "attempt_checklist"),
+    *document_paths("attempts/<int:pk>/cover-sheet", documents.attempt_cover_sheet, "attempt_cover_sheet"),
     # A cohort's documents in one download, built by the task worker: asked for, followed, downloaded
     path("cohorts/<int:pk>/exports/", exports.cohort_export, name="cohort_export"),
     path("exports/<int:pk>/", exports.export_detail, name="export_detail"),

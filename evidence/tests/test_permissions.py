@@ -108,6 +108,8 @@ READERS = {"charlie": OK, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": HIDDEN
 DOCUMENTS = {
     "attempt_checklist": {"get": READERS},
     "attempt_checklist_pdf": {"get": READERS},
+    "attempt_cover_sheet": {"get": READERS},
+    "attempt_cover_sheet_pdf": {"get": READERS},
     "enrolment_record_sheet": {"get": READERS},
     "enrolment_record_sheet_pdf": {"get": READERS},
     "verify_record": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from assessor_portal.documents import document_response
-from evidence.documents import attempt_checklist
+from evidence.documents import attempt_checklist, cover_sheet
 from evidence.permissions import can_work_on_enrolment, get_attempt_for
 
 
@@ -35,3 +35,20 @@ def attempt_checklist_form(request, pk, as_pdf=False):
         f"{enrolment.tool.unit.code} task {task.number} checklist, {enrolment.student.get_full_name()}.pdf"
     )
     return document_response(request, "documents/checklist.html", context, filename=filename, as_pdf=as_pdf)
+
+
+@require_safe
+@login_required
+def attempt_cover_sheet(request, pk, as_pdf=False):
+    attempt = get_attempt_for(request.user, pk)
+    enrolment = attempt.enrolment
+    context = {
+        "sheet": cover_sheet(attempt, for_student=can_work_on_enrolment(request.user, enrolment)),
+        "attempt": attempt,
+        "task": attempt.task,
+        "tool": enrolment.tool,
+        "unit": enrolment.tool.unit,
+        "student": enrolment.student,
+    }
+    filename = f"{enrolment.tool.unit.code} task {attempt.task.number} cover sheet, {enrolment.student.get_full_name()}.pdf"
+    return document_response(request, "documents/cover_sheet.html", context, filename=filename, as_pdf=as_pdf)
