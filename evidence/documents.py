@@ -15,8 +15,15 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from evidence.models import Declaration, RecordSheetCopy, ResultAcknowledgement, UnitResult
-from evidence.selectors import current_judgement, mark_rows, unit_record
-from units.documents import ChecklistRow, blank_checklist
+from evidence.selectors import (
+    criteria_completed,
+    current_judgement,
+    current_results,
+    evidence_by_criterion,
+    mark_rows,
+    unit_record,
+)
+from units.documents import ChecklistRow, blank_checklist, guide_elements
 from units.matrix import checklist_criteria
 
 UNRELEASED_NOTICE = "Your assessor's marks show here once your result has been released to you."
@@ -256,3 +263,25 @@ def cover_sheet(attempt, *, for_student):
     if for_student and judgement is not None and attempt.feedback_released_at is None:
         return CoverSheet(attempt, declaration, None, UNRELEASED_RESULT)
     return CoverSheet(attempt, declaration, judgement)
+
+
+@dataclass
+class EvidenceGuide:
+    """An enrolment's evidence guide (seed 004): per criterion the evidence offered and who signed it off."""
+
+    elements: list  # units.documents.GuideElement
+    declaration: Declaration | None  # the student's latest own-work declaration for the unit
+    result: UnitResult | None  # the unit result in force: the guide's "Assessed"
+
+
+def evidence_guide(enrolment, elements, *, for_student):
+    """Fill the guide in: a student sees a criterion completed only once its judgement is released."""
+    return EvidenceGuide(
+        guide_elements(
+            elements,
+            offered=evidence_by_criterion(enrolment),
+            completed=criteria_completed(enrolment, for_student=for_student),
+        ),
+        Declaration.objects.filter(attempt__enrolment=enrolment).order_by("-signed_at", "-pk").first(),
+        current_results([enrolment]).get(enrolment.pk),
+    )

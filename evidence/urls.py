@@ -42,7 +42,9 @@ urlpatterns = [
         student.attempt_submit,
         name="attempt_submit",
     ),
-    path("enrolments/<int:enrolment_pk>/evidence-guide/", student.evidence_guide, name="evidence_guide"),
+    *document_paths(
+        "enrolments/<int:enrolment_pk>/evidence-guide", documents.enrolment_evidence_guide, "evidence_guide"
+    ),
     path("evidence/<int:pk>/criteria/", student.evidence_criteria, name="evidence_criteria"),
     path("evidence/<int:pk>/remove/", student.evidence_remove, name="evidence_remove"),
     path("evidence/<int:pk>/download/", student.evidence_download, name="evidence_download"),

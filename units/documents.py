@@ -1,6 +1,6 @@
-"""What the tool's blank forms show: the rows of an observation checklist before anyone marks it."""
+"""What the blank forms show: the rows of an observation checklist and of an evidence guide before anyone marks them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from units.matrix import checklist_criteria
 
@@ -37,4 +37,41 @@ def observation_checklists(tasks):
         (task, [ChecklistRow(pc.code, pc.text) for pc in task.criteria.all()])
         for task in tasks
         if task.is_observation
+    ]
+
+
+@dataclass
+class GuideRow:
+    """One criterion of an evidence guide: the evidence offered for it and the judgement that signed it Yes."""
+
+    code: str
+    text: str
+    offered: list = field(default_factory=list)
+    completed: object = None  # evidence.Judgement, once an assessor has signed the criterion Yes
+
+
+@dataclass
+class GuideElement:
+    number: int
+    title: str
+    rows: list
+
+
+def guide_elements(elements, offered=None, completed=None):
+    """Lay the unit's elements out as an evidence guide; blank when nothing is offered or completed.
+
+    `elements` come from units.selectors.elements_with_criteria (criteria prefetched); `offered` maps a
+    criterion's pk to its evidence items, `completed` a criterion's code to its judgement.
+    """
+    offered, completed = offered or {}, completed or {}
+    return [
+        GuideElement(
+            element.number,
+            element.title,
+            [
+                GuideRow(pc.code, pc.text, offered.get(pc.pk, []), completed.get(pc.code))
+                for pc in element.criteria.all()
+            ],
+        )
+        for element in elements
     ]

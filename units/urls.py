@@ -11,6 +11,11 @@ urlpatterns = [
     path("units/import/confirm/", catalogue.unit_import_confirm, name="unit_import_confirm"),
     path("units/<str:code>/", catalogue.unit_current, name="unit_current"),
     path("units/<str:code>/release-<int:release>/", catalogue.unit_detail, name="unit_detail"),
+    *document_paths(
+        "units/<str:code>/release-<int:release>/evidence-guide",
+        catalogue.unit_evidence_guide,
+        "unit_evidence_guide",
+    ),
     path("tools/", tools.tool_list, name="tool_list"),
     path("tools/new/", tools.tool_create, name="tool_create"),
     path("tools/<int:pk>/", tools.tool_detail, name="tool_detail"),

@@ -67,3 +67,14 @@ def test_demo_shows_every_state_of_the_marking_journey(client):
     record = client.get(f"/enrolments/{enrolment.pk}/record/").content.decode()
     assert '<strong class="fs-5">Competency achieved</strong>' in record
     assert "Acknowledge your result" in record
+
+
+def test_demo_evidence_guide_is_filled_in_with_linked_evidence(client):
+    call_command("load_demo", stdout=None)
+    ethan = User.objects.get(username="student3")
+    client.force_login(ethan)
+    enrolment = Enrolment.objects.get(student=ethan, tool__unit__code="FNSPIM409")
+    guide = client.get(f"/enrolments/{enrolment.pk}/evidence-guide/").content.decode()
+    assert guide.count("(task 1, attempt 1)") == 10  # each of the ten criteria has a piece linked
+    assert "None linked" not in guide
+    assert guide.count('aria-label="Completed: ticked"') == 10

@@ -110,6 +110,7 @@ DOCUMENTS = {
     "attempt_checklist_pdf": {"get": READERS},
     "attempt_cover_sheet": {"get": READERS},
     "attempt_cover_sheet_pdf": {"get": READERS},
+    "evidence_guide_pdf": {"get": READERS},
     "enrolment_record_sheet": {"get": READERS},
     "enrolment_record_sheet_pdf": {"get": READERS},
     "verify_record": {"get": EVERYONE_OK, "post": EVERYONE_ASKED_AGAIN},

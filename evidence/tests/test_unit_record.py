@@ -133,37 +133,3 @@ def test_student_never_sees_a_judgement_held_for_quality_check(client, fnscus504
     assert "Not satisfactory" not in page
     assert "Being assessed" in page
     assert "Bob Taylor" not in page
-
-
-def test_evidence_guide_fills_completed_date_and_teacher_from_signed_judgements(
-    client, fnscus504, charlie, bob
-):
-    observation = submitted(fnscus504, 3, charlie)
-    mark_all(observation, bob)
-    sign(observation, bob, result="S", feedback="All observed.")
-    guide_url = reverse("evidence:evidence_guide", args=[fnscus504.pk])
-    client.force_login(charlie)
-    page = text(client.get(guide_url))
-    assert page.count('aria-label="Completed: yes"') == 8  # the observation's eight criteria
-    assert page.count('aria-label="Completed: not yet"') == 7
-    assert page.count('<td data-label="Teacher">Bob Taylor</td>') == 8
-
-    client.force_login(bob)
-    sign_result(client, fnscus504, bob, "40")
-    assessed = text(client.get(guide_url)).split('id="assessed-heading"')[1]
-    assert "<dt>Teacher:</dt><dd>Bob Taylor</dd>" in assessed
-    assert "Withdrawn (outcome 40)." in assessed
-
-
-def test_evidence_guide_waits_for_the_quality_check_before_the_student_sees_a_tick(
-    client, fnscus504, charlie, bob, settings
-):
-    settings.MARKING_QUALITY_CHECK = True
-    observation = submitted(fnscus504, 3, charlie)
-    mark_all(observation, bob)
-    sign(observation, bob, result="S")
-    guide_url = reverse("evidence:evidence_guide", args=[fnscus504.pk])
-    client.force_login(charlie)
-    assert 'aria-label="Completed: yes"' not in text(client.get(guide_url))
-    client.force_login(bob)
-    assert text(client.get(guide_url)).count('aria-label="Completed: yes"') == 8

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from assessor_portal.documents import document_response
-from evidence.documents import attempt_checklist, cover_sheet
-from evidence.permissions import can_work_on_enrolment, get_attempt_for
+from evidence.documents import attempt_checklist, cover_sheet, evidence_guide
+from evidence.permissions import can_work_on_enrolment, get_attempt_for, get_enrolment_for
+from units.selectors import elements_with_criteria
 
 
 @require_safe
@@ -52,3 +53,26 @@ def attempt_cover_sheet(request, pk, as_pdf=False):
     }
     filename = f"{enrolment.tool.unit.code} task {attempt.task.number} cover sheet, {enrolment.student.get_full_name()}.pdf"
     return document_response(request, "documents/cover_sheet.html", context, filename=filename, as_pdf=as_pdf)
+
+
+@require_safe
+@login_required
+def enrolment_evidence_guide(request, enrolment_pk, as_pdf=False):
+    enrolment = get_enrolment_for(request.user, enrolment_pk)
+    unit = enrolment.tool.unit
+    elements = elements_with_criteria(unit.pk)
+    context = {
+        "guide": evidence_guide(
+            enrolment, elements, for_student=can_work_on_enrolment(request.user, enrolment)
+        ),
+        "enrolment": enrolment,
+        "tool": enrolment.tool,
+        "unit": unit,
+        "student": enrolment.student,
+        "elements": elements,
+        "requirement_lists": unit.requirement_lists(),
+    }
+    filename = f"{unit.code} evidence guide, {enrolment.student.get_full_name()}.pdf"
+    return document_response(
+        request, "documents/evidence_guide.html", context, filename=filename, as_pdf=as_pdf
+    )

@@ -23,10 +23,7 @@ from evidence.permissions import (
     get_own_enrolment,
 )
 from evidence.selectors import (
-    criteria_completed,
-    current_results,
     duplicate_owners,
-    evidence_by_criterion,
     mark_rows,
     student_progress,
     task_progress,
@@ -46,7 +43,7 @@ from evidence.services.observations import awaits_observed_signature
 from evidence.uploads import UploadRefused, max_upload_bytes, opens_inline
 from units.matrix import checklist_criteria
 from units.models import Task
-from units.selectors import elements_with_criteria, linkable_criteria
+from units.selectors import linkable_criteria
 
 
 @require_safe
@@ -184,30 +181,6 @@ def evidence_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@require_safe
-@login_required
-def evidence_guide(request, enrolment_pk):
-    enrolment = get_enrolment_for(request.user, enrolment_pk)
-    elements = elements_with_criteria(enrolment.tool.unit_id)
-    offered = evidence_by_criterion(enrolment)
-    is_student = can_work_on_enrolment(request.user, enrolment)
-    completed = criteria_completed(enrolment, for_student=is_student)
-    rows = [
-        (element, [(pc, offered.get(pc.pk, []), completed.get(pc.code)) for pc in element.criteria.all()])
-        for element in elements
-    ]
-    return render(
-        request,
-        "evidence/evidence_guide.html",
-        {
-            "enrolment": enrolment,
-            "unit": enrolment.tool.unit,
-            "rows": rows,
-            "result": current_results([enrolment]).get(enrolment.pk),
-        },
-    )
 
 
 @require_safe

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from assessor_portal.documents import document_response
+
+from ..documents import guide_elements
 from ..forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
 from ..importing import parse_unit_source
 from ..models import Unit
@@ -52,6 +55,24 @@ def unit_detail(request, code, release):
             "elements": elements_with_criteria(unit.pk),
             "requirement_lists": unit.requirement_lists(),
         },
+    )
+
+
+@require_safe
+@login_required
+def unit_evidence_guide(request, code, release, as_pdf=False):
+    """The unit's evidence guide as a blank form, for a student to fill in by hand."""
+    unit = get_unit_for(request.user, code, release)
+    elements = elements_with_criteria(unit.pk)
+    context = {
+        "guide": {"elements": guide_elements(elements)},
+        "unit": unit,
+        "elements": elements,
+        "requirement_lists": unit.requirement_lists(),
+    }
+    filename = f"{unit.code} evidence guide (blank).pdf"
+    return document_response(
+        request, "documents/evidence_guide.html", context, filename=filename, as_pdf=as_pdf
     )
 
 

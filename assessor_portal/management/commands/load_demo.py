@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import Cohort, Enrolment
-from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt, submit_attempt
+from evidence.services.attempts import (
+    add_file_evidence,
+    add_text_evidence,
+    link_criteria,
+    open_attempt,
+    submit_attempt,
+)
 from evidence.services.cohorts import create_cohort, enrol_cohort
 from evidence.services.marking import COMPETENT, record_unit_result, save_mark, sign_judgement
 from evidence.services.students import add_student
@@ -40,6 +46,27 @@ DEMO_ANSWERS = [
         "2. How would you identify a premium customer segment from CRM data?",
         "Filter customers by total funds under management and product holdings, then group them by "
         "life stage and contact preferences, checking the criteria with the segment's profitability.",
+    ),
+]
+
+# Ethan's FNSPIM409 portfolio: each piece linked to the criteria it shows, so his evidence guide is filled in.
+DEMO_PORTFOLIO = [
+    (
+        "Call notes, October",
+        "Twelve calls to existing customers, each checked against the CRM record before and updated after.",
+        ["1.1", "1.2", "2.1", "3.1"],
+    ),
+    (
+        "Complaint file: fee dispute",
+        "A survey of the customer's satisfaction, the fee refund referred to the team leader, and the "
+        "problem logged for the monthly report to management.",
+        ["2.2", "2.3", "2.4"],
+    ),
+    (
+        "CRM records and contact plan",
+        "Records kept under the privacy policy, and a contact plan matching each customer's preferred "
+        "channel and frequency.",
+        ["1.3", "3.2", "3.3"],
     ),
 ]
 
@@ -147,9 +174,7 @@ class Command(BaseCommand):
         enrolment = next((e for e in enrolments if e.tool.unit.code == "FNSPIM409"), None)
         if enrolment is None or enrolment.attempts.exists():
             return
-        portfolio = self._hand_in(
-            enrolment, 1, [("Portfolio", "Call notes, complaint file and CRM records.")]
-        )
+        portfolio = self._hand_in(enrolment, 1, DEMO_PORTFOLIO)
         self._judge(portfolio, assessor, "S", "A complete portfolio: every criterion is shown.")
         record_unit_result(
             enrolment,
@@ -161,10 +186,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{enrolment.tool.unit.code}: {enrolment.student} recorded Competent")
 
     def _hand_in(self, enrolment, number, answers):
+        """Hand in written evidence: (title, text) or (title, text, the criteria codes it shows)."""
         student, task = enrolment.student, enrolment.tool.tasks.get(number=number)
         attempt = open_attempt(enrolment, task, by=student)
-        for title, text in answers:
-            add_text_evidence(attempt, by=student, title=title, text=text)
+        criteria = {pc.code: pc.pk for pc in checklist_criteria(task)}
+        for title, text, *codes in answers:
+            item = add_text_evidence(attempt, by=student, title=title, text=text)
+            if codes:
+                link_criteria(item, [criteria[code] for code in codes[0]], by=student)
         attempt.refresh_from_db()
         return submit_attempt(
             attempt, by=student, typed_name=student.get_full_name(), revision=attempt.revision
