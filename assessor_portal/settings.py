@@ -223,6 +223,12 @@ TASKS = {
     }
 }
 
+# A cohort's download (evidence/services/exports.py): the worker shows a sign of life at every
+# document; with none for this long, its page says the work stopped and offers to ask again.
+# Finished files are deleted this long after they were made.
+EXPORT_STALLED_AFTER = datetime.timedelta(minutes=int(os.environ.get("EXPORT_STALLED_MINUTES", "10")))
+EXPORT_KEEP_FOR = datetime.timedelta(days=int(os.environ.get("EXPORT_KEEP_DAYS", "7")))
+
 # A shared cache for several web processes when REDIS_URL is set; each process's memory otherwise.
 if os.environ.get("REDIS_URL"):
     CACHES = {

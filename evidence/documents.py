@@ -265,6 +265,27 @@ def cover_sheet(attempt, *, for_student):
     return CoverSheet(attempt, declaration, judgement)
 
 
+COVER_SHEET = "documents/cover_sheet.html"
+
+
+def cover_sheet_context(attempt, *, for_student):
+    """What the cover sheet template reads, for its page, its PDF and a cohort's download alike."""
+    enrolment = attempt.enrolment
+    return {
+        "sheet": cover_sheet(attempt, for_student=for_student),
+        "attempt": attempt,
+        "task": attempt.task,
+        "tool": enrolment.tool,
+        "unit": enrolment.tool.unit,
+        "student": enrolment.student,
+    }
+
+
+def cover_sheet_filename(attempt):
+    enrolment = attempt.enrolment
+    return f"{enrolment.tool.unit.code} task {attempt.task.number} cover sheet, {enrolment.student.get_full_name()}.pdf"
+
+
 @dataclass
 class EvidenceGuide:
     """An enrolment's evidence guide (seed 004): per criterion the evidence offered and who signed it off."""

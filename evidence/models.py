@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -427,7 +428,7 @@ class DocumentExport(models.Model):
 
     class Kind(models.TextChoices):
         RECORD_SHEETS = "record_sheets", "Record sheets"
-        # To come: "cover_sheets", one task's cover sheets, with the task as a field of its own.
+        COVER_SHEETS = "cover_sheets", "Cover sheets"  # of one task: `task` says which
 
     class Format(models.TextChoices):
         ZIP = "zip", "ZIP of one PDF per student"
@@ -442,6 +443,7 @@ class DocumentExport(models.Model):
     cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="exports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind)
+    task = models.ForeignKey("units.Task", models.PROTECT, null=True, blank=True, related_name="+")
     format = models.CharField(max_length=3, choices=Format)
     status = models.CharField(max_length=7, choices=Status, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
@@ -449,12 +451,18 @@ class DocumentExport(models.Model):
     file = models.FileField(upload_to=export_upload_to, blank=True, max_length=255)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The worker's last sign of life: set when it starts and at every document it adds.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["record_sheets"]), name="export_kind_known"),
+            models.CheckConstraint(
+                condition=Q(kind="record_sheets", task__isnull=True)
+                | Q(kind="cover_sheets", task__isnull=False),
+                name="export_kind_known_cover_sheets_name_a_task",
+            ),
             models.CheckConstraint(condition=Q(format__in=["zip", "pdf"]), name="export_format_known"),
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running", "done", "failed"]), name="export_status_known"
@@ -477,16 +485,36 @@ class DocumentExport(models.Model):
             # Pressing the button twice before the worker starts asks for the same file once.
             models.UniqueConstraint(
                 fields=["cohort", "requested_by", "kind", "format"],
-                condition=Q(status="queued"),
+                condition=Q(status="queued", kind="record_sheets"),
                 name="export_one_queued_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "requested_by", "task", "format"],
+                condition=Q(status="queued", kind="cover_sheets"),
+                name="export_one_queued_per_task_request",
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {self.cohort} as {self.format.upper()}"
+        return f"{self.title} of {self.cohort} as {self.format.upper()}"
 
     def get_absolute_url(self):
         return reverse("evidence:export_detail", args=[self.pk])
+
+    @property
+    def title(self):
+        """What the file holds, as a sentence reads it: "record sheets", "FNSCUS504 task 2 cover sheets"."""
+        if self.kind == self.Kind.COVER_SHEETS:
+            return f"{self.task.tool.unit.code} task {self.task.number} cover sheets"
+        return self.get_kind_display().lower()
+
+    @property
+    def stalled(self):
+        """True when the worker has shown no sign of life for a while: it has stopped, or never started."""
+        if not self.in_progress:
+            return False
+        last_sign = self.progressed_at or self.created_at
+        return timezone.now() - last_sign > settings.EXPORT_STALLED_AFTER
 
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 

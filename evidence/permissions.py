@@ -149,6 +149,8 @@ def can_export_cohort(user, cohort):
 
 def get_export_for(user, pk):
     """Fetch an export of a cohort the user follows (its assessors, admins), or 404."""
-    export = get_object_or_404(DocumentExport.objects.select_related("cohort", "requested_by"), pk=pk)
+    export = get_object_or_404(
+        DocumentExport.objects.select_related("cohort", "requested_by", "task__tool__unit"), pk=pk
+    )
     get_cohort_to_follow(user, export.cohort_id)
     return export

@@ -11,7 +11,16 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from evidence.models import Attempt, Cohort, CriterionMark, Enrolment, EvidenceItem, Judgement, UnitResult
+from evidence.models import (
+    Attempt,
+    Cohort,
+    CriterionMark,
+    DocumentExport,
+    Enrolment,
+    EvidenceItem,
+    Judgement,
+    UnitResult,
+)
 from evidence.services.observations import observation_refusal
 from units.matrix import checklist_criteria
 from units.models import Task
@@ -442,3 +451,12 @@ def criteria_completed(enrolment, *, for_student):
             if mark["answer"] == CriterionMark.Answer.YES:
                 completed.setdefault(mark["criterion"], judgement)
     return completed
+
+
+def recent_exports(cohort, limit=5):
+    """The cohort's latest downloads, newest first, for its grid: one query."""
+    return list(
+        DocumentExport.objects.filter(cohort=cohort).select_related("requested_by", "task__tool__unit")[
+            :limit
+        ]
+    )

@@ -1,4 +1,4 @@
-"""A cohort's record sheets in one download: asked for on the grid, built by the worker, followed, fetched.
+"""A cohort's record sheets (or one task's cover sheets) in one download: asked for on the grid, built by the worker, followed, fetched.
 
 Tasks run as they are queued here (the root conftest's ImmediateBackend), once the request's
 transaction commits; tests/browser/test_exports.py runs the real database queue and its worker.
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
@@ -23,10 +24,11 @@ from conftest import make_user
 from evidence.documents import record_sheet
 from evidence.models import DocumentExport, Enrolment, RecordSheetCopy
 from evidence.services import exports
+from evidence.services.attempts import open_attempt
 from evidence.services.exports import ExportError, build_export, request_export
 from evidence.services.marking import record_unit_result
 from evidence.services.records import record_sheet_pdf
-from evidence.tests.journeys import satisfactory
+from evidence.tests.journeys import mark_all, satisfactory, sign, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +263,146 @@ def test_zip_memory_does_not_grow_with_the_number_of_students(bob, cohort, tools
     export.refresh_from_db()
     assert (export.status, export.done, export.file.size > 12 * 1024 * 1024) == ("done", 12, True)
     assert peak < 6 * 1024 * 1024
+
+
+# -- one task's cover sheets ---------------------------------------------------------------------
+
+
+def ask_for_cover_sheets(client, cohort, task, capture, format="zip"):
+    with capture(execute=True):
+        response = client.post(
+            reverse("evidence:cohort_export", args=[cohort.pk]),
+            {"kind": "cover_sheets", "task": task.pk, "format": format},
+        )
+    export = DocumentExport.objects.latest("pk")
+    assert response.url == export.get_absolute_url()
+    return export
+
+
+def test_assessor_downloads_one_tasks_cover_sheets_latest_attempt_each(
+    client, bob, cohort, class_of_two, portfolio, charlie, dana, django_capture_on_commit_callbacks
+):
+    charlie_enrolment, dana_enrolment = class_of_two
+    first = submitted(charlie_enrolment, portfolio.number, charlie)
+    mark_all(first, bob, answer="N")
+    resubmit_by = timezone.localdate() + datetime.timedelta(days=14)
+    sign(first, bob, result="NS", feedback="Add the complaint file.", resubmit_by=resubmit_by)
+    second = open_attempt(charlie_enrolment, portfolio, by=charlie)  # the resubmission, in progress
+    satisfactory(dana_enrolment, portfolio.number, dana, bob)
+    client.force_login(bob)
+
+    export = ask_for_cover_sheets(client, cohort, portfolio, django_capture_on_commit_callbacks)
+
+    export.refresh_from_db()
+    assert (export.status, export.total, export.done) == ("done", 2, 2)
+    response, content = download(client, export)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="FNS-T4 FNSPIM409 task {portfolio.number} cover sheets.zip"'
+    )
+    files = unzip(content)
+    assert sorted(files) == [
+        f"FNSPIM409 task {portfolio.number} cover sheet, Charlie Wilson.pdf",
+        f"FNSPIM409 task {portfolio.number} cover sheet, Dana Lee.pdf",
+    ]
+    charlie_text = pdf_text(files[f"FNSPIM409 task {portfolio.number} cover sheet, Charlie Wilson.pdf"])
+    assert f"attempt {second.number}" in charlie_text  # the latest attempt, not the judged first
+    assert "Add the complaint file." not in charlie_text
+    assert "Result: ☐ Satisfactory ☐ Not satisfactory" in charlie_text
+    dana_text = pdf_text(files[f"FNSPIM409 task {portfolio.number} cover sheet, Dana Lee.pdf"])
+    assert "Student name: Dana Lee Student ID: S0002" in dana_text
+    assert "Result: ☑ Satisfactory ☐ Not satisfactory" in dana_text
+    assert "Well done." in dana_text
+
+
+def test_one_pdf_of_cover_sheets_has_a_bookmark_per_student(
+    client, alice, cohort, class_of_two, portfolio, charlie, dana, bob, django_capture_on_commit_callbacks
+):
+    for enrolment, student in zip(class_of_two, (charlie, dana), strict=True):
+        satisfactory(enrolment, portfolio.number, student, bob)
+    client.force_login(alice)
+    export = ask_for_cover_sheets(client, cohort, portfolio, django_capture_on_commit_callbacks, format="pdf")
+    _, content = download(client, export)
+    reader = PdfReader(io.BytesIO(content))
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert bookmarks == ["Dana Lee, attempt 1", "Charlie Wilson, attempt 1"]  # by family name
+    assert pdf_text(content).count("Assessment Cover Sheet") == 2
+
+
+def test_a_task_with_no_attempts_or_of_another_cohort_is_refused(
+    client, bob, cohort, class_of_two, portfolio, tools
+):
+    with pytest.raises(ExportError, match="No one in this cohort has started this task yet"):
+        request_export(cohort, by=bob, kind="cover_sheets", format="zip", task=portfolio)
+    other_task = tools["FNSCUS504"].tasks.get(number=1)  # no one in the cohort is enrolled in FNSCUS504
+    with pytest.raises(ExportError, match="Choose one of this cohort's tasks"):
+        request_export(cohort, by=bob, kind="cover_sheets", format="zip", task=other_task)
+    client.force_login(bob)
+    response = client.post(
+        reverse("evidence:cohort_export", args=[cohort.pk]), {"kind": "cover_sheets", "format": "zip"}
+    )
+    assert response.url == reverse("evidence:cohort_grid", args=[cohort.pk])
+    grid = client.get(response.url).content.decode()
+    assert "Choose the task whose cover sheets you want." in grid
+    assert not DocumentExport.objects.exists()
+
+
+def test_the_grid_offers_each_task_and_lists_recent_downloads(client, bob, cohort, class_of_two, portfolio):
+    export = request_export(cohort, by=bob, kind="record_sheets", format="zip")
+    build_export(export)
+    client.force_login(bob)
+    grid = client.get(reverse("evidence:cohort_grid", args=[cohort.pk])).content.decode()
+    assert (
+        f'<option value="{portfolio.pk}">FNSPIM409 task {portfolio.number}: {escape(portfolio.title)}</option>'
+        in grid
+    )
+    recent = grid[grid.index("Recent downloads") :]
+    assert (
+        f'<a href="{export.get_absolute_url()}">Record sheets, ZIP of one PDF per student</a> · Done'
+        in recent
+    )
+
+
+# -- a worker that stops, and old files ----------------------------------------------------------
+
+
+def test_a_stalled_export_says_so_and_asking_again_starts_afresh(client, bob, cohort, class_of_two, settings):
+    export = request_export(cohort, by=bob, kind="record_sheets", format="zip")
+    DocumentExport.objects.filter(pk=export.pk).update(
+        status="running", done=1, progressed_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    client.force_login(bob)
+    page = client.get(export.get_absolute_url()).content.decode()
+    assert "The work has stopped" in page
+    assert "has added nothing to this file for 10 minutes" in page
+    assert "Ask again" in page
+
+    again = request_export(cohort, by=bob, kind="record_sheets", format="zip")
+    export.refresh_from_db()
+    assert again != export
+    assert (export.status, export.done) == ("failed", 1)
+    assert "The task worker stopped before the file was finished" in export.error
+    assert again.status == "queued"
+
+
+def test_a_recent_export_is_not_stalled(client, bob, cohort, class_of_two):
+    export = request_export(cohort, by=bob, kind="record_sheets", format="zip")
+    client.force_login(bob)
+    page = client.get(export.get_absolute_url()).content.decode()
+    assert "Waiting for the worker to start" in page
+    assert "Ask again" not in page
+    assert request_export(cohort, by=bob, kind="record_sheets", format="zip") == export
+
+
+def test_the_worker_deletes_exports_older_than_the_keeping_time(bob, cohort, class_of_two):
+    old = request_export(cohort, by=bob, kind="record_sheets", format="zip")
+    build_export(old)
+    old.refresh_from_db()
+    old_file = old.file.path
+    DocumentExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+    assert os.path.exists(old_file)
+
+    build_export(request_export(cohort, by=bob, kind="record_sheets", format="pdf"))
+
+    assert not DocumentExport.objects.filter(pk=old.pk).exists()
+    assert not os.path.exists(old_file)
+    assert DocumentExport.objects.get().status == "done"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from evidence.forms.cohorts import CohortForm, EnrolForm, StudentCsvConfirmForm, StudentCsvForm, StudentForm
 from evidence.models import Cohort, Enrolment
 from evidence.permissions import assesses_cohort, can_manage_cohorts, get_cohort_for, get_cohort_to_follow
-from evidence.selectors import cohort_progress
+from evidence.selectors import cohort_progress, recent_exports
 from evidence.services.cohorts import CohortError, create_cohort, enrol_cohort, enrol_student, update_cohort
 from evidence.services.students import add_student, import_students, parse_student_csv
 from units.models import AssessmentTool
@@ -188,6 +188,7 @@ def cohort_grid(request, pk):
         {
             "cohort": cohort,
             "units": cohort_progress(cohort),
+            "exports": recent_exports(cohort),
             # Its assessors start observations from the grid; admins only follow progress.
             "may_observe": assesses_cohort(request.user, cohort),
         },

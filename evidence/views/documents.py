@@ -6,7 +6,13 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from assessor_portal.documents import document_response
-from evidence.documents import attempt_checklist, cover_sheet, evidence_guide
+from evidence.documents import (
+    COVER_SHEET,
+    attempt_checklist,
+    cover_sheet_context,
+    cover_sheet_filename,
+    evidence_guide,
+)
 from evidence.permissions import can_work_on_enrolment, get_attempt_for, get_enrolment_for
 from units.selectors import elements_with_criteria
 
@@ -42,17 +48,9 @@ def attempt_checklist_form(request, pk, as_pdf=False):
 @login_required
 def attempt_cover_sheet(request, pk, as_pdf=False):
     attempt = get_attempt_for(request.user, pk)
-    enrolment = attempt.enrolment
-    context = {
-        "sheet": cover_sheet(attempt, for_student=can_work_on_enrolment(request.user, enrolment)),
-        "attempt": attempt,
-        "task": attempt.task,
-        "tool": enrolment.tool,
-        "unit": enrolment.tool.unit,
-        "student": enrolment.student,
-    }
-    filename = f"{enrolment.tool.unit.code} task {attempt.task.number} cover sheet, {enrolment.student.get_full_name()}.pdf"
-    return document_response(request, "documents/cover_sheet.html", context, filename=filename, as_pdf=as_pdf)
+    context = cover_sheet_context(attempt, for_student=can_work_on_enrolment(request.user, attempt.enrolment))
+    filename = cover_sheet_filename(attempt)
+    return document_response(request, COVER_SHEET, context, filename=filename, as_pdf=as_pdf)
 
 
 @require_safe

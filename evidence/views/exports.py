@@ -1,5 +1,6 @@
 """A cohort's documents in one download: asked for on the cohort grid, followed on the export's page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -20,7 +21,8 @@ def cohort_export(request, pk):
     cohort = get_cohort_to_follow(request.user, pk)
     form = ExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose which documents to download, as a ZIP or as one PDF.")
+        message = form.non_field_errors() or ["Choose which documents to download, as a ZIP or as one PDF."]
+        messages.error(request, message[0])
         return redirect("evidence:cohort_grid", cohort.pk)
     try:
         export = request_export(cohort, by=request.user, **form.cleaned_data)
@@ -36,7 +38,12 @@ def export_detail(request, pk):
     export = get_export_for(request.user, pk)
     # htmx polls for the progress alone while the worker builds the file.
     template = "evidence/export_detail.html#progress" if request.htmx else "evidence/export_detail.html"
-    return render(request, template, {"export": export, "filename": export_filename(export)})
+    context = {
+        "export": export,
+        "filename": export_filename(export),
+        "stalled_minutes": int(settings.EXPORT_STALLED_AFTER.total_seconds() // 60),
+    }
+    return render(request, template, context)
 
 
 @require_safe

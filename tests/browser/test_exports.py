@@ -1,4 +1,5 @@
-"""An assessor downloads every record sheet of a cohort as one ZIP, following the worker's progress."""
+"""An assessor downloads every record sheet of a cohort as one ZIP, following the worker's progress, and
+one task's cover sheets as one PDF."""
 
 import datetime
 import io
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from assessor_portal.tests.pdfs import pdf_text
 from evidence.models import DocumentExport, Enrolment
 from evidence.services import exports
+from evidence.tests.journeys import mark_all, satisfactory, sign, submitted
 from tests.browser.conftest import assert_accessible, save_screenshot, sign_in
 
 # The worker must not wait for ever on a test that has already failed.
@@ -79,7 +81,7 @@ def test_assessor_downloads_every_record_sheet_of_the_cohort_as_a_zip(
 
     sign_in(page, bob)
     page.goto(f"/cohorts/{cohort.pk}/grid/")
-    buttons = page.get_by_role("group", name="Download all record sheets")
+    buttons = page.get_by_role("group", name="All record sheets")
     expect(buttons.get_by_role("button", name="One PDF")).to_be_visible()
     assert_accessible(page)
     save_screenshot(page, "export-cohort-grid")
@@ -124,3 +126,53 @@ def test_assessor_downloads_every_record_sheet_of_the_cohort_as_a_zip(
         assert f"Student name: {student}" in text
         assert f"Assessment Record Sheet {unit} - " in text
     assert DocumentExport.objects.get().status == "done"
+
+
+@pytest.mark.browser
+def test_assessor_downloads_one_tasks_cover_sheets_as_one_pdf(page, bob, charlie, dana, enrolled, tmp_path):
+    """Tasks run as they are queued here: the page shows the file ready when it opens."""
+    enrolment = enrolled["FNSCUS504"]
+    cohort = enrolment.cohort
+    cohort.students.add(dana)
+    dana_enrolment = Enrolment.objects.create(
+        student=dana, tool=enrolment.tool, cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)
+    )
+    satisfactory(enrolment, 2, charlie, bob)
+    project = submitted(dana_enrolment, 2, dana)
+    mark_all(project, bob, answer="N")
+    sign(
+        project,
+        bob,
+        result="NS",
+        feedback="Compare results with targets.",
+        resubmit_by=datetime.date(2026, 12, 9),
+    )
+
+    sign_in(page, bob)
+    page.goto(f"/cohorts/{cohort.pk}/grid/")
+    covers = page.get_by_role("group", name="One task's cover sheets")
+    covers.get_by_label("Task").select_option(label="FNSCUS504 task 2: " + project.task.title)
+    covers.get_by_role("button", name="One PDF of cover sheets").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "FNS-PB1 - Premium banking: FNSCUS504 task 2 cover sheets"
+    )
+    link = page.get_by_role("link", name="Download FNS-PB1 FNSCUS504 task 2 cover sheets.pdf")
+    expect(link).to_be_visible()
+    expect(page.get_by_role("progressbar", name="2 of 2 cover sheets")).to_have_attribute("value", "2")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "covers.pdf"
+    download.value.save_as(saved)
+    text = pdf_text(saved.read_bytes())
+    assert text.count("Assessment Cover Sheet FNSCUS504 - Manage premium customer relationships") == 2
+    assert "Student name: Dana Lee" in text
+    assert "Result: ☐ Satisfactory ☑ Not satisfactory" in text
+    assert "Compare results with targets." in text
+    assert "Result: ☑ Satisfactory ☐ Not satisfactory" in text
+
+    page.get_by_role("link", name="FNS-PB1 progress").click()
+    recent = page.get_by_role("region", name="Downloads").get_by_role("listitem")
+    expect(recent).to_contain_text("FNSCUS504 task 2 cover sheets, One PDF · Done")
+    save_screenshot(page, "export-cohort-grid-downloads")
