@@ -249,6 +249,8 @@ def _resource_response(request, tool, *, student_view, as_pdf):
         # The matrix is the assessor's: the student version leaves it out, so it is not built.
         "matrix": None if student_view else build_matrix(tool),
         "student_view": student_view,
+        # A student reading their unit's assessment information has no tool pages to go back to.
+        "reader_sees_tools": can_view_full_tool(request.user),
     }
     version = "student assessment information" if student_view else "assessor resource"
     filename = f"{tool.unit.code} {version} v{tool.version}.pdf"
