@@ -13,6 +13,7 @@ other URL — file://, http(s) anywhere, data: URLs other than images — withou
 import base64
 import datetime
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative URLs in a form ("/static/…") resolve against this address, which only the fetcher knows.
@@ -119,11 +121,26 @@ def render_pdf(template_name, context, *, archival=None):
     return html_to_pdf(render_html(template_name, context), archival=archival)
 
 
+_fonts = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint font configuration, made once and kept.
+
+    A new one per document loads the forms' typeface into fontconfig again and never gives the
+    memory back: a worker making a cohort's 120 record sheets grew by 40 MB. Pango's font map is
+    not shared between threads, so each thread keeps its own.
+    """
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def html_to_pdf(html, *, archival=None):
     """Turn a form's rendered HTML into PDF bytes, fetching only what the portal holds."""
     document = HTML(string=html, base_url=INTERNAL_ORIGIN + "/", url_fetcher=PortalURLFetcher())
     if archival is None:
-        return document.write_pdf()
+        return document.write_pdf(font_config=font_config())
     attachment = Attachment(
         string=archival.record_json.decode(),
         name=archival.attachment_name,
@@ -134,6 +151,7 @@ def html_to_pdf(html, *, archival=None):
         url_fetcher=PortalURLFetcher(),
     )
     return document.write_pdf(
+        font_config=font_config(),
         pdf_variant="pdf/a-3b",
         attachments=[attachment],
         pdf_identifier=archival.identifier.encode(),
