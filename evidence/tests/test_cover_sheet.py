@@ -1,10 +1,17 @@
 """The assessment cover sheet of an attempt: the declaration as signed, the result and feedback in force."""
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
 
 from assessor_portal.tests.pdfs import pdf_pages, pdf_text
+from evidence.models import Declaration
 from evidence.tests.journeys import mark_all, sign, submitted
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +89,22 @@ def test_strangers_get_nothing(client, judged, dana, erin):
     for stranger in (dana, erin):
         client.force_login(stranger)
         assert client.get(reverse("evidence:attempt_cover_sheet_pdf", args=[judged.pk])).status_code == 404
+
+
+def test_the_students_drawn_signature_prints_on_the_pdf(client, judged, bob):
+    """A signature drawn on the tablet is a stored image: the PDF carries it beside the typed name."""
+    signature = Image.new("RGB", (240, 80), "white")
+    ImageDraw.Draw(signature).line([(10, 60), (80, 15), (150, 65), (230, 20)], fill="black", width=4)
+    drawn = io.BytesIO()
+    signature.save(drawn, format="PNG")
+    name = default_storage.save("signatures/drawn.png", ContentFile(drawn.getvalue()))
+    Declaration.objects.filter(pk=judged.declaration.pk).update(signature=name)
+
+    client.force_login(bob)
+    content = cover_pdf(client, judged)
+    images = [image for page in PdfReader(io.BytesIO(content)).pages for image in page.images]
+    assert [image.image.size for image in images] == [(240, 80)]
+    assert "Student signature: Signed electronically as “Charlie Wilson”" in pdf_text(content)
+
+    page = client.get(reverse("evidence:attempt_cover_sheet", args=[judged.pk])).content.decode()
+    assert "<img" not in page  # the page never links a stored file; only the PDF embeds it
