@@ -529,3 +529,60 @@ class DocumentExport(models.Model):
     @property
     def is_failed(self):
         return self.status == self.Status.FAILED
+
+
+# -- outcomes out to the student management system --------------------------------------------
+
+
+class OutcomeExport(models.Model):
+    """A CSV of unit outcomes sent to the student management system: who, when, which results.
+
+    Kept byte for byte as it went out, so it can be downloaded again and checked by its SHA-256;
+    never changed or deleted.
+    """
+
+    class Scope(models.TextChoices):
+        SINCE_LAST = "since_last", "Since the last export"
+        DATE_RANGE = "date_range", "Signed in a date range"
+
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    scope = models.CharField(max_length=10, choices=Scope)
+    # The days (Australia/Sydney) the results were signed on, for a date range export.
+    signed_from = models.DateField(null=True, blank=True)
+    signed_to = models.DateField(null=True, blank=True)
+    row_count = models.PositiveIntegerField()
+    corrected_count = models.PositiveIntegerField(help_text="Rows correcting a result sent before.")
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    # From the form that asked for it: a second press of the same form's button is refused.
+    token = models.UUIDField(unique=True)
+    results = models.ManyToManyField(UnitResult, related_name="exports")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="since_last", signed_from__isnull=True, signed_to__isnull=True)
+                | Q(scope="date_range", signed_from__isnull=False, signed_to__isnull=False)
+                & Q(signed_to__gte=F("signed_from")),
+                name="outcome_export_scope_has_its_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_count__lte=F("row_count")), name="outcome_export_corrected_within_rows"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Outcome export {self.pk} of {self.row_count} rows by {self.exported_by}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SignedRecordError("An outcome export went out as it is and never changes.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("evidence:outcome_export_download", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError("An outcome export is kept as the record of what went out.")

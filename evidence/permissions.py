@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Attempt, Cohort, DocumentExport, Enrolment, EvidenceItem
+from .models import Attempt, Cohort, DocumentExport, Enrolment, EvidenceItem, OutcomeExport
 
 
 def can_manage_cohorts(user):
@@ -154,3 +154,15 @@ def get_export_for(user, pk):
     )
     get_cohort_to_follow(user, export.cohort_id)
     return export
+
+
+def can_export_outcomes(user):
+    """Let only RTO admins send unit outcomes to the student management system."""
+    return user.is_authenticated and user.is_rto_admin
+
+
+def get_outcome_export_for(user, pk):
+    """Fetch an outcome export for an admin, or 404."""
+    if not can_export_outcomes(user):
+        raise Http404
+    return get_object_or_404(OutcomeExport.objects.select_related("exported_by"), pk=pk)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from assessor_portal.documents import document_paths
 
-from .views import cohorts, documents, exports, marking, observations, records, results, student
+from .views import cohorts, documents, exports, marking, observations, outcomes, records, results, student
 
 app_name = "evidence"
 urlpatterns = [
@@ -80,4 +80,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/exports/", exports.cohort_export, name="cohort_export"),
     path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    # RTO admins: unit outcomes out to the student management system, and every file sent
+    path("outcomes/", outcomes.outcome_exports, name="outcome_exports"),
+    path("outcomes/<int:pk>/download/", outcomes.outcome_export_download, name="outcome_export_download"),
 ]

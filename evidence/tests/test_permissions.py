@@ -3,6 +3,8 @@
 The URL list comes from the URL conf: a new URL without an entry below fails the first test.
 """
 
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.signals import request_finished
@@ -10,9 +12,10 @@ from django.db import close_old_connections
 from django.urls import URLPattern, reverse
 
 from evidence import urls as evidence_urls
-from evidence.models import Attempt, DocumentExport, EvidenceItem
+from evidence.models import Attempt, DocumentExport, EvidenceItem, OutcomeExport
 from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt
 from evidence.services.marking import record_unit_result
+from evidence.services.outcomes import export_outcomes
 from evidence.tests.files import PDF, upload
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +129,12 @@ EXPORTS = {
     "export_detail": {"get": FOLLOWERS},
     "export_download": {"get": FOLLOWERS},
 }
-EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS | EXPORTS
+# Unit outcomes to the student management system: admins only. An empty POST is a form with errors.
+OUTCOMES = {
+    "outcome_exports": {"get": ADMIN_ONLY_GET, "post": {**ADMIN_ONLY_POST, "alice": {400}}},
+    "outcome_export_download": {"get": ADMIN_ONLY_GET},
+}
+EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS | EXPORTS | OUTCOMES
 
 
 def close_without_closing_the_database(response):
@@ -151,7 +159,7 @@ def test_every_url_of_the_app_has_expectations():
 
 
 @pytest.fixture
-def world(charlie, bob, enrolment, portfolio, cohort):
+def world(charlie, bob, alice, enrolment, portfolio, cohort):
     attempt = open_attempt(enrolment, portfolio, by=charlie)
     result = record_unit_result(
         enrolment, by=bob, outcome="40", typed_name="Bob Taylor", password=bob.raw_password
@@ -164,6 +172,7 @@ def world(charlie, bob, enrolment, portfolio, cohort):
     export.file.save("export.pdf", ContentFile(PDF), save=False)
     export.finished_at = result.signed_at
     export.save()
+    outcomes = export_outcomes(by=alice, scope=OutcomeExport.Scope.SINCE_LAST, token=uuid.uuid4())
     return {
         "enrolment_pk": enrolment.pk,
         "task_pk": portfolio.pk,
@@ -174,6 +183,7 @@ def world(charlie, bob, enrolment, portfolio, cohort):
             "enrolment": enrolment.pk,
             "result": result.pk,
             "export": export.pk,
+            "outcome": outcomes.pk,
         },
         "criterion_pk": portfolio.criteria.first().pk,
         "code": "0" * 16,
