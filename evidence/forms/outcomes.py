@@ -4,20 +4,20 @@ results signed in a date range."""
 from django import forms
 
 from evidence.models import OutcomeExport
+from units.forms import DateInput
 
 
 class OutcomeScopeForm(forms.Form):
     """Choose the results to send; the page previews them before the download."""
 
     scope = forms.ChoiceField(
-        choices=OutcomeExport.Scope, widget=forms.RadioSelect, initial=OutcomeExport.Scope.SINCE_LAST
+        label="Results to send",
+        choices=OutcomeExport.Scope,
+        widget=forms.RadioSelect,
+        initial=OutcomeExport.Scope.SINCE_LAST,
     )
-    signed_from = forms.DateField(
-        label="Signed from", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    signed_to = forms.DateField(
-        label="Signed to", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    signed_from = forms.DateField(label="Signed from", required=False, widget=DateInput())
+    signed_to = forms.DateField(label="Signed to", required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

@@ -37,6 +37,7 @@ def demo(settings, tmp_path):
                 f"/tools/{tool.pk}/matrix/form/",
                 "/cohorts/",
                 f"/cohorts/{Cohort.objects.get().pk}/",
+                "/outcomes/",
             ],
         ),
         "assessor": (
