@@ -12,11 +12,9 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from assessor_portal.models import User
-from assessor_portal.revisions import lock_row
 from assessor_portal.spreadsheets import csv_bytes
 from evidence.models import OutcomeExport, UnitResult
 from evidence.permissions import can_export_outcomes
@@ -32,6 +30,8 @@ HEADER = [
     "Activity end date",
     "Assessor",
 ]
+# Any number that no other advisory lock of the portal uses.
+EXPORT_LOCK_KEY = 120_060
 # The same file pressed for twice within this time is taken as one press too many.
 SAME_FILE_WITHIN = datetime.timedelta(minutes=1)
 
@@ -125,13 +125,24 @@ def day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def hold_export_lock():
+    """Let one export run at a time, until its transaction ends.
+
+    Two admins pressing at once would otherwise both send the results not sent yet, and one
+    admin's second press would not see the first's token. SQLite's IMMEDIATE transactions
+    (settings.py) already serialise every writer from BEGIN; PostgreSQL takes an advisory lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EXPORT_LOCK_KEY])
+
+
 @transaction.atomic
 def export_outcomes(*, by, scope, token, signed_from=None, signed_to=None):
     """Write the CSV of the results in scope, log what went out, and return the export."""
     if not can_export_outcomes(by):
         raise PermissionDenied
-    # One admin's second press waits for the first, then finds its token used.
-    lock_row(User.objects.all(), by.pk)
+    hold_export_lock()
     if OutcomeExport.objects.filter(token=token).exists():
         raise OutcomeExportError("This export has already been downloaded: it is listed below.")
     if scope == OutcomeExport.Scope.SINCE_LAST:
