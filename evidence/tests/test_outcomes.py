@@ -273,3 +273,16 @@ def test_assessors_and_students_never_see_the_outcomes_page(client, persona, req
     assert client.get(reverse("evidence:outcome_exports")).status_code == 404
     assert client.post(reverse("evidence:outcome_exports"), {"scope": SINCE_LAST}).status_code == 404
     assert client.get(reverse("evidence:outcome_export_download", args=[sent.pk])).status_code == 404
+
+
+def test_the_page_lists_results_corrected_since_they_went_out(client, alice, bob, enrolment):
+    first = signed(enrolment, "30", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    export(alice)
+    signed(enrolment, "20", bob, datetime.datetime(2026, 11, 4, 10, 0), corrects=first)
+    client.force_login(alice)
+
+    page = client.get(reverse("evidence:outcome_exports")).text
+
+    assert "Corrected since the last export (1)" in page
+    assert "Charlie Wilson (S0001)" in page
+    assert "30 Competency not achieved → <strong>20 Competency achieved</strong>" in page
