@@ -109,10 +109,8 @@ class Change:
                 old_runs.append(Segment("same", "".join(old[i1:i2])))
                 new_runs.append(Segment("same", "".join(new[j1:j2])))
                 continue
-            if i2 > i1:
-                old_runs.append(Segment("del", "".join(old[i1:i2])))
-            if j2 > j1:
-                new_runs.append(Segment("ins", "".join(new[j1:j2])))
+            old_runs += _marked("del", old[i1:i2])
+            new_runs += _marked("ins", new[j1:j2])
         return _merged(old_runs), _merged(new_runs)
 
     @property
@@ -165,10 +163,6 @@ class UnitDiff:
     def summary(self):
         counts = self.counts
         return ", ".join(f"{counts[status]} {status}" for status in counts)
-
-    def by_old_key(self):
-        """Return {old row's matrix key: change}, for the rows of a saved release."""
-        return {change.old.key: change for change in self.changes if change.old and change.old.pk}
 
 
 def diff_rows(old_rows, new_rows, *, threshold=THRESHOLD):
@@ -277,6 +271,16 @@ def _words(text):
 
 def _tokens(row):
     return WORD_RE.findall(row.text)
+
+
+def _marked(op, tokens):
+    """Mark the words, not the space after them."""
+    text = "".join(tokens)
+    words = text.rstrip()
+    segments = [Segment(op, words)] if words else []
+    if words != text:
+        segments.append(Segment("same", text[len(words) :]))
+    return segments
 
 
 def _merged(segments):

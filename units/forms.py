@@ -104,13 +104,21 @@ class UnitImportConfirmForm(OverridesMixin, forms.Form):
     code = forms.CharField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(widget=forms.HiddenInput, required=False)
     release = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Shown only when the unit supersedes one in the catalogue; starts at what the mapping note states.
+    equivalence = forms.ChoiceField(
+        choices=Unit.Equivalence.choices,
+        required=False,
+        # The preview shows the choice beside the changes, apart from the confirm button's form.
+        widget=forms.RadioSelect(attrs={"class": "form-check-input", "form": "confirm-import"}),
+    )
 
     @classmethod
-    def carrying(cls, data, filename, overrides):
+    def carrying(cls, data, filename, overrides, *, equivalence=""):
         return cls(
             initial={
                 "source": base64.b64encode(data).decode("ascii"),
                 "filename": filename,
+                "equivalence": equivalence,
                 **{key: value for key, value in overrides.items() if value},
             }
         )

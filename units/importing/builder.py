@@ -9,9 +9,8 @@ import re
 from dataclasses import dataclass
 
 from .checks import check_unit
-from .parsed import ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit
+from .parsed import UNIT_CODE, ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit
 
-UNIT_CODE = r"[A-Z]{3}[A-Z]{2,5}[0-9]{3,4}[A-Z]?"
 HEADER_RE = re.compile(
     rf"^(?:.*?:\s*)?(?P<code>{UNIT_CODE})(?:\s*[-–—:|]\s*|\s+)(?P<title>\S.*?)"
     r"(?:\s*\(Release\s+(?P<release>\d+)\))?$"
@@ -42,11 +41,15 @@ HEADINGS = {
     "licensing/regulatory information": "licensing",
     "licensing information": "licensing",
     "modification history": "ignored",
-    "unit mapping information": "ignored",
+    "unit mapping information": "mapping_note",
+    "mapping information": "mapping_note",
     "links": "ignored",
-    "prerequisite unit": "ignored",
-    "prerequisite units": "ignored",
-    "pre-requisite unit": "ignored",
+    "prerequisite unit": "prerequisites",
+    "prerequisite units": "prerequisites",
+    "prerequisite unit(s)": "prerequisites",
+    "pre-requisite unit": "prerequisites",
+    "pre-requisite units": "prerequisites",
+    "prerequisites": "prerequisites",
     "competency field": "ignored",
     "unit sector": "ignored",
     "range of conditions": "ignored",
@@ -75,6 +78,8 @@ SECTION_NAMES = {
     "required_knowledge": "Required knowledge",
     "range_statement": "Range Statement",
     "evidence_guide": "Evidence Guide",
+    "mapping_note": "Unit Mapping Information",
+    "prerequisites": "Prerequisite Unit",
 }
 LEGACY_NOTE = (
     "This unit is in the pre-2013 format: its required skills are kept as performance evidence and "
@@ -153,6 +158,7 @@ class _Builder:
         self.ignored_heading = ""
         self.range_statement = []
         self.evidence_guide = []
+        self.notes = {"prerequisites": [], "mapping_note": []}
 
     # -- dispatch -------------------------------------------------------------------------
     def feed(self, line):
@@ -312,6 +318,13 @@ class _Builder:
         self.legacy = True
         self.evidence_guide.append(line.text)
 
+    # -- not assessed, but kept on the unit ----------------------------------------------
+    def _in_prerequisites(self, line):
+        self.notes["prerequisites"].append(line.text)
+
+    def _in_mapping_note(self, line):
+        self.notes["mapping_note"].append(line.text)
+
     def _in_ignored(self, line):
         self.unit.skip(
             line.where, line.text, f"under '{self.ignored_heading}', a section the catalogue does not keep"
@@ -436,6 +449,8 @@ class _Builder:
         unit.foundation_skills = "\n".join(self.foundation)
         unit.range_statement = "\n".join(self.range_statement)
         unit.evidence_guide = "\n".join(self.evidence_guide)
+        for name, lines in self.notes.items():
+            setattr(unit, name, "\n".join(lines))
         if self.legacy:
             unit.warnings.append(LEGACY_NOTE)
         for section in LIST_SECTIONS:

@@ -13,7 +13,15 @@ from .checks import check_unit
 from .parsed import REQUIREMENT_KINDS, ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit
 
 FORMAT = "assessor-portal-unit/1"
-TEXT_FIELDS = ("application", "licensing", "foundation_skills", "range_statement", "evidence_guide")
+TEXT_FIELDS = (
+    "application",
+    "licensing",
+    "foundation_skills",
+    "range_statement",
+    "evidence_guide",
+    "prerequisites",
+    "mapping_note",
+)
 
 
 def dump_unit_json(snapshot):

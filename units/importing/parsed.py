@@ -1,7 +1,9 @@
 """What the importer makes of a unit before anything is saved: shown in the preview, then saved."""
 
+import re
 from dataclasses import dataclass, field
 
+UNIT_CODE = r"[A-Z]{3}[A-Z]{2,5}[0-9]{3,4}[A-Z]?"
 REQUIREMENT_KINDS = {
     "performance_evidence": "PE",
     "knowledge_evidence": "KE",
@@ -61,6 +63,9 @@ class ParsedUnit:
     foundation_skills: str = ""
     range_statement: str = ""
     evidence_guide: str = ""
+    # Not assessed, but kept: what the unit needs first and what it replaces.
+    prerequisites: str = ""
+    mapping_note: str = ""
     elements: list[ParsedElement] = field(default_factory=list)
     performance_evidence: list[ParsedItem] = field(default_factory=list)
     knowledge_evidence: list[ParsedItem] = field(default_factory=list)
@@ -81,6 +86,14 @@ class ParsedUnit:
     def effective_release(self):
         return self.release or 1
 
+    @property
+    def supersedes_code(self):
+        return superseded_code(self.mapping_note, self.code)
+
+    @property
+    def equivalence(self):
+        return stated_equivalence(self.mapping_note)
+
     def error(self, where, message):
         self.errors.append(f"{where}: {message}" if where else message)
 
@@ -96,7 +109,7 @@ class ParsedUnit:
             "application": self.application,
             "licensing": self.licensing,
             "foundation_skills": self.foundation_skills,
-            **legacy_sections(self),
+            **optional_sections(self),
             "elements": [
                 {
                     "number": element.number,
@@ -110,8 +123,39 @@ class ParsedUnit:
 
 
 LEGACY_SECTIONS = ("range_statement", "evidence_guide")
+# About the unit rather than what is assessed: a release is the same release whatever they say.
+NOTE_SECTIONS = ("prerequisites", "mapping_note")
 
 
-def legacy_sections(unit):
-    """A pre-2013 unit's range statement and evidence guide, as data; nothing for today's units."""
-    return {name: getattr(unit, name) for name in LEGACY_SECTIONS if getattr(unit, name)}
+def optional_sections(unit):
+    """Sections only some units have (a pre-2013 unit's range statement, a mapping note), as data."""
+    return {name: getattr(unit, name) for name in LEGACY_SECTIONS + NOTE_SECTIONS if getattr(unit, name)}
+
+
+def assessed_part(snapshot):
+    """Return a snapshot without the notes about the unit: what decides "the same release"."""
+    return {key: value for key, value in snapshot.items() if key not in NOTE_SECTIONS}
+
+
+CODE_IN_TEXT_RE = re.compile(rf"\b{UNIT_CODE}\b")
+NOT_EQUIVALENT_RE = re.compile(r"\b(not|no|non)[\s-]+equivalent\b", re.IGNORECASE)
+EQUIVALENT_RE = re.compile(r"\bequivalent\b", re.IGNORECASE)
+EQUIVALENT = "equivalent"
+NOT_EQUIVALENT = "not_equivalent"
+
+
+def superseded_code(mapping_note, own_code):
+    """Return the first unit code a mapping note names other than the unit's own, or ""."""
+    for code in CODE_IN_TEXT_RE.findall(mapping_note):
+        if code != own_code:
+            return code
+    return ""
+
+
+def stated_equivalence(mapping_note):
+    """Return what a mapping note says ("Supersedes and is equivalent to …"): equivalent, not, or ""."""
+    if NOT_EQUIVALENT_RE.search(mapping_note):
+        return NOT_EQUIVALENT
+    if EQUIVALENT_RE.search(mapping_note):
+        return EQUIVALENT
+    return ""

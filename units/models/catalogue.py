@@ -16,6 +16,14 @@ class Unit(models.Model):
         SUPERSEDED = "superseded", "Superseded"
         DELETED = "deleted", "Deleted"
 
+    class Equivalence(models.TextChoices):
+        EQUIVALENT = "equivalent", "Equivalent"
+        NOT_EQUIVALENT = "not_equivalent", "Not equivalent"
+
+    class EquivalenceSource(models.TextChoices):
+        MAPPING_NOTE = "mapping_note", "as the unit's mapping information states"
+        ADMIN = "admin", "as set on import"
+
     code = models.CharField(max_length=20, db_index=True)
     title = models.CharField(max_length=300)
     release = models.PositiveSmallIntegerField(default=1)
@@ -25,6 +33,19 @@ class Unit(models.Model):
     # Units written before 2013 carry these instead of the assessment requirements of today's units.
     range_statement = models.TextField(blank=True)
     evidence_guide = models.TextField(blank=True)
+    # Not assessed, but part of the unit: what a student needs first, and what this unit replaces.
+    prerequisites = models.TextField("prerequisite units", blank=True)
+    mapping_note = models.TextField("unit mapping information", blank=True)
+    supersedes_code = models.CharField(
+        "supersedes", max_length=20, blank=True, help_text="The unit code the mapping information names."
+    )
+    equivalence = models.CharField(
+        max_length=16,
+        choices=Equivalence,
+        blank=True,
+        help_text="To the release or unit this one supersedes: equivalent outcomes, or not.",
+    )
+    equivalence_source = models.CharField(max_length=12, choices=EquivalenceSource, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.CURRENT)
     superseded_by = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="supersedes"
@@ -41,6 +62,15 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["code", "release"], name="unit_unique_code_release"),
             models.CheckConstraint(condition=Q(release__gte=1), name="unit_release_from_1"),
             models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="unit_not_superseded_by_itself"),
+            models.CheckConstraint(
+                condition=Q(equivalence__in=["", "equivalent", "not_equivalent"]),
+                name="unit_equivalence_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(equivalence="", equivalence_source="")
+                | (~Q(equivalence="") & Q(equivalence_source__in=["mapping_note", "admin"])),
+                name="unit_equivalence_has_source",
+            ),
         ]
 
     def __str__(self):

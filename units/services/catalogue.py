@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from ..importing.parsed import REQUIREMENT_KINDS, legacy_sections
+from ..importing.parsed import REQUIREMENT_KINDS, assessed_part, optional_sections
 from ..models import Element, PerformanceCriterion, RequirementItem, Unit
 from ..permissions import can_import_units
 
@@ -43,7 +43,7 @@ def unit_snapshot(unit):
         "application": unit.application,
         "licensing": unit.licensing,
         "foundation_skills": unit.foundation_skills,
-        **legacy_sections(unit),
+        **optional_sections(unit),
         "elements": [
             {
                 "number": element.number,
@@ -56,29 +56,33 @@ def unit_snapshot(unit):
     }
 
 
-def import_unit(parsed, *, by=None):
+def import_unit(parsed, *, by=None, equivalence=""):
     """Save a parsed unit as a new release, or say it is already in the catalogue unchanged.
 
     A bad unit saves nothing. The newest release of a code is current; older ones are marked
-    superseded by it, and keep their rows (old enrolments were assessed against them).
+    superseded by it, and keep their rows (old enrolments were assessed against them). So is the
+    current release of a unit the mapping note says this one supersedes. `equivalence`, when the
+    admin chose one on the preview, stands instead of what the mapping note states.
     """
     if by is not None and not can_import_units(by):
         raise PermissionDenied
     if parsed.errors:
         raise UnitImportError("The unit has errors and was not imported: " + "; ".join(parsed.errors))
+    if equivalence not in {"", *Unit.Equivalence.values}:
+        raise UnitImportError(f"'{equivalence}' is not an equivalence the catalogue knows.")
     try:
-        return _import_unit(parsed, by=by)
+        return _import_unit(parsed, by=by, equivalence=equivalence)
     except IntegrityError:
         # Two admins importing the same release at once: the second finds the first's row.
-        return _import_unit(parsed, by=by)
+        return _import_unit(parsed, by=by, equivalence=equivalence)
 
 
 @transaction.atomic
-def _import_unit(parsed, *, by):
+def _import_unit(parsed, *, by, equivalence):
     release = parsed.effective_release
     existing = Unit.objects.select_for_update().filter(code=parsed.code, release=release).first()
     if existing:
-        if unit_snapshot(existing) == parsed.snapshot():
+        if assessed_part(unit_snapshot(existing)) == assessed_part(parsed.snapshot()):
             return ImportOutcome(
                 existing,
                 created=False,
@@ -98,6 +102,10 @@ def _import_unit(parsed, *, by):
         foundation_skills=parsed.foundation_skills,
         range_statement=parsed.range_statement,
         evidence_guide=parsed.evidence_guide,
+        prerequisites=parsed.prerequisites,
+        mapping_note=parsed.mapping_note,
+        supersedes_code=parsed.supersedes_code,
+        **_equivalence(parsed, equivalence),
         imported_by=by,
         source_format=parsed.source_format,
     )
@@ -113,7 +121,21 @@ def _import_unit(parsed, *, by):
         _create_items(unit, kind, getattr(parsed, name))
     _mark_superseded(unit.code)
     unit.refresh_from_db()
+    if unit.supersedes_code and unit.status == Unit.Status.CURRENT:
+        # A major change is a new code: the old code's current release is superseded by this one.
+        Unit.objects.filter(code=unit.supersedes_code, status=Unit.Status.CURRENT).update(
+            status=Unit.Status.SUPERSEDED, superseded_by=unit
+        )
     return ImportOutcome(unit, created=True, message=_created_message(unit, parsed))
+
+
+def _equivalence(parsed, chosen):
+    """Return the unit's equivalence fields: the admin's choice, else what the mapping note states."""
+    if chosen and chosen != parsed.equivalence:
+        return {"equivalence": chosen, "equivalence_source": Unit.EquivalenceSource.ADMIN}
+    if parsed.equivalence:
+        return {"equivalence": parsed.equivalence, "equivalence_source": Unit.EquivalenceSource.MAPPING_NOTE}
+    return {}
 
 
 def _create_items(unit, kind, parsed_items):
@@ -167,7 +189,8 @@ def _created_message(unit, parsed):
     )
     older = unit.supersedes.order_by("-release").first()
     if older:
-        message += f" Release {older.release} is now marked superseded."
+        named = "Release" if older.code == unit.code else f"{older.code} release"
+        message += f" {named} {older.release} is now marked superseded."
     elif unit.status == Unit.Status.SUPERSEDED:
         message += f" A newer release ({unit.superseded_by.release}) is current."
     return message

@@ -17,7 +17,7 @@ from ..permissions import (
     can_import_units,
     get_unit_for,
 )
-from ..selectors import elements_with_criteria, search_units
+from ..selectors import elements_with_criteria, release_diff_for, search_units
 from ..services import (
     UnitImportError,
     import_unit,
@@ -98,25 +98,31 @@ def unit_import_confirm(request):
         return redirect("units:unit_import")
     data, filename = form.submitted_source()
     parsed = parse_unit_source(data, filename=filename, **form.overrides())
+    equivalence = form.cleaned_data["equivalence"]
     try:
-        outcome = import_unit(parsed, by=request.user)
+        outcome = import_unit(parsed, by=request.user, equivalence=equivalence)
     except UnitImportError as error:
         messages.error(request, str(error))
-        return _preview(request, data, filename, form.overrides())
+        return _preview(request, data, filename, form.overrides(), equivalence=equivalence)
     (messages.success if outcome.created else messages.info)(request, outcome.message)
     return redirect(outcome.unit)
 
 
-def _preview(request, data, filename, overrides):
+def _preview(request, data, filename, overrides, *, equivalence=""):
+    """Show what the import would save, and what it changes from the release it supersedes; save nothing."""
     parsed = parse_unit_source(data, filename=filename, **overrides)
     existing = Unit.objects.filter(code=parsed.code, release=parsed.effective_release).first()
+    release_diff = None if parsed.errors or existing else release_diff_for(parsed)
     return render(
         request,
         "units/unit_import_preview.html",
         {
             "parsed": parsed,
             "existing": existing,
-            "confirm_form": UnitImportConfirmForm.carrying(data, filename, overrides),
+            "release_diff": release_diff,
+            "confirm_form": UnitImportConfirmForm.carrying(
+                data, filename, overrides, equivalence=equivalence or parsed.equivalence
+            ),
             # Pasted or plain text comes back editable, so a wrong line or nesting is fixed here.
             "retry_form": UnitImportForm.retrying(data, overrides)
             if parsed.source_format == "text"
