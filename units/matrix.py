@@ -33,6 +33,8 @@ class MatrixRow:
     is_heading: bool = False
     task_ids: set = field(default_factory=set)
     cells: list = field(default_factory=list)
+    # For a tool carried over to a new release: why this row needs the author's decision.
+    decision: object = None
 
     @property
     def key(self):
@@ -71,6 +73,7 @@ class Matrix:
     tasks: list
     sections: list  # [(kind, label, [MatrixRow])]
     summary: list  # [(label, covered, total)]
+    decisions: list = field(default_factory=list)  # rows a tool carried to a new release left to decide
 
     @cached_property
     def rows(self):

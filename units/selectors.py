@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from .diff import REMOVED, REWORDED, Row, diff_rows, rows_from_snapshot
-from .matrix import unit_rows
+from .matrix import build_matrix, unit_rows
 from .models import AssessmentTool, Element, PerformanceCriterion, Task, Unit
 
 
@@ -89,6 +89,27 @@ class ReleaseDiff:
     stated_equivalence: str = ""  # what the new unit's mapping note says, in words
 
 
+@dataclass
+class Decision:
+    """Why a row of a tool carried over to a new release has no tick yet: it is new, or reworded."""
+
+    change: object  # units.diff.Change
+    old_tasks: list  # numbers of the older tool's tasks that mapped the old wording
+
+    @property
+    def explanation(self):
+        change = self.change
+        if change.old is None:
+            return "New in this release: no task mapped it before. Tick the tasks that address it."
+        was = f" (was {change.old.label})" if change.renumbered else ""
+        if self.old_tasks:
+            tasks = ", ".join(str(number) for number in self.old_tasks)
+            mapped = f"Task{'s' if len(self.old_tasks) > 1 else ''} {tasks} mapped the old wording"
+        else:
+            mapped = "No task mapped the old wording"
+        return f"Reworded in this release{was}. {mapped}; that tick was not carried over. Decide which tasks address it now."
+
+
 def release_rows(unit_id):
     """Return a saved unit release's rows for comparing releases, in two queries."""
     return [
@@ -162,3 +183,46 @@ def _tasks_by_row(tasks):
     for task_id, item_id, kind in items.values_list("task_id", "requirementitem_id", "requirementitem__kind"):
         mapped.setdefault(f"{kind.lower()}-{item_id}", []).append(task_id)
     return mapped
+
+
+def release_decisions(tool):
+    """Return {matrix row key: Decision} for a draft carried over from a tool of an older release.
+
+    The rows are those the new release adds or rewords: no mapping was carried to them. Empty for
+    any other tool: a published one, or a draft made from a tool of the same release.
+    """
+    if not tool.is_draft or tool.previous_version_id is None:
+        return {}
+    previous = AssessmentTool.objects.only("unit_id").get(pk=tool.previous_version_id)
+    if previous.unit_id == tool.unit_id:
+        return {}
+    diff = diff_rows(release_rows(previous.unit_id), release_rows(tool.unit_id))
+    numbers = dict(previous.tasks.values_list("pk", "number"))
+    mapped = _tasks_by_row(previous.tasks.all())
+    return {
+        change.new.key: Decision(
+            change, sorted(numbers[pk] for pk in mapped.get(change.old.key, ())) if change.old else []
+        )
+        for change in diff.changes
+        if change.needs_decision
+    }
+
+
+def matrix_with_decisions(tool):
+    """Return the tool's matrix, each row new or reworded since the release it was carried from
+    marked with the decision it needs."""
+    matrix = build_matrix(tool)
+    decisions = release_decisions(tool)
+    for row in matrix.rows:
+        row.decision = decisions.get(row.key)
+    matrix.decisions = [row.decision for row in matrix.rows if row.decision]
+    return matrix
+
+
+def newer_release_for(tool):
+    """Return (the release that supersedes the tool's unit, the version made for it from this tool),
+    or (None, None) while the tool's release is current."""
+    successor = tool.unit.superseded_by if tool.unit.superseded_by_id else None
+    if successor is None:
+        return None, None
+    return successor, AssessmentTool.objects.filter(unit=successor, previous_version=tool).first()

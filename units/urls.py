@@ -22,6 +22,11 @@ urlpatterns = [
     path("tools/<int:pk>/edit/", tools.tool_edit, name="tool_edit"),
     path("tools/<int:pk>/publish/", tools.tool_publish, name="tool_publish"),
     path("tools/<int:pk>/new-version/", tools.tool_new_version, name="tool_new_version"),
+    path(
+        "tools/<int:pk>/new-release-version/",
+        tools.tool_new_release_version,
+        name="tool_new_release_version",
+    ),
     path("tools/<int:pk>/retire/", tools.tool_retire, name="tool_retire"),
     path("tools/<int:pk>/matrix/", tools.tool_matrix, name="tool_matrix"),
     path("tools/<int:pk>/matrix/toggle/", tools.tool_matrix_toggle, name="tool_matrix_toggle"),

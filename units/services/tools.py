@@ -4,15 +4,20 @@ One function per state change; each locks the tool's row and refuses any change 
 no longer a draft.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from assessor_portal.revisions import bump_revision, is_stale, lock_row
 
+from ..diff import diff_rows
 from ..models import AssessmentTool, PerformanceCriterion, Task, Unit
 from ..permissions import can_author_tools
+from ..selectors import release_rows
 
 
 class ToolError(Exception):
@@ -197,8 +202,81 @@ def new_tool_version(tool, *, by):
         )["m"]
         + 1
     )
+    draft, _ = _copy_tool(tool, by=by, unit_id=tool.unit_id, major=major, minor=minor)
+    return draft
+
+
+@dataclass
+class ReleaseVersion:
+    """The draft made for a new release from a tool of the one it supersedes."""
+
+    tool: AssessmentTool
+    created: bool
+    carried: int = 0  # mappings carried over
+    to_decide: int = 0  # rows new or reworded in the new release, left for the author
+
+    @property
+    def message(self):
+        tool, unit = self.tool, self.tool.unit
+        if not self.created:
+            return (
+                f"Version {tool.version} for {unit.code} release {unit.release} was already made "
+                "from this version: nothing new was made."
+            )
+        tasks = tool.tasks.count()
+        return (
+            f"Draft version {tool.version} for {unit.code} release {unit.release} made from version "
+            f"{tool.previous_version.version}: {tasks} task{pluralize(tasks)} "
+            f"and {self.carried} mapping{pluralize(self.carried)} carried over. {self.to_decide} "
+            f"row{pluralize(self.to_decide)} new or reworded in this release "
+            f"{'needs' if self.to_decide == 1 else 'need'} your decision: see the assessment matrix."
+        )
+
+
+@transaction.atomic
+def new_tool_version_for_release(tool, *, by):
+    """Copy a tool of a superseded release, as a draft for the release that supersedes it.
+
+    Every task is copied; a mapping is carried only when its row reads the same in the new release,
+    even under a new number. Reworded and new rows are left unticked for the author to decide, and
+    rows the new release removes go with their ticks. Enrolments stay on the tool they started.
+    A second press returns the draft the first made.
+    """
+    if not can_author_tools(by):
+        raise PermissionDenied
+    tool = lock_row(AssessmentTool.objects.select_related("unit__superseded_by"), tool.pk)
+    unit = tool.unit.superseded_by
+    if unit is None:
+        raise ToolError(
+            f"{tool.unit.code} release {tool.unit.release} is current: there is no newer release "
+            "to make a version for."
+        )
+    made = AssessmentTool.objects.filter(unit=unit, previous_version=tool).first()
+    if made:
+        return ReleaseVersion(made, created=False)
+    diff = diff_rows(release_rows(tool.unit_id), release_rows(unit.pk))
+    carry = {"criteria": {}, "items": {}}
+    for change in diff.changes:
+        if change.carries_mapping:
+            carry["criteria" if change.kind == "PC" else "items"][change.old.pk] = change.new.pk
+    # The numbering goes on across releases, so "v2.0" names one tool whichever release is meant.
+    latest = AssessmentTool.objects.filter(unit__code__in={unit.code, tool.unit.code}).aggregate(
+        major=Max("version_major")
+    )["major"]
+    draft, carried = _copy_tool(tool, by=by, unit_id=unit.pk, major=latest + 1, minor=0, carry=carry)
+    return ReleaseVersion(
+        draft, created=True, carried=carried, to_decide=sum(change.needs_decision for change in diff.changes)
+    )
+
+
+def _copy_tool(tool, *, by, unit_id, major, minor, carry=None):
+    """Copy a tool's details and tasks into a new draft, and its mappings: every one, or with `carry`
+    ({"criteria" or "items": {old row pk: new row pk}}) only those it takes to a row of the new unit.
+
+    Return the draft and the number of mappings copied.
+    """
     draft = AssessmentTool.objects.create(
-        unit_id=tool.unit_id,
+        unit_id=unit_id,
         version_major=major,
         version_minor=minor,
         purpose=tool.purpose,
@@ -213,15 +291,21 @@ def new_tool_version(tool, *, by):
         for task in old_tasks
     )
     new_pk = {old.pk: new.pk for old, new in zip(old_tasks, new_tasks, strict=True)}
-    for through, column in (
-        (Task.criteria.through, "performancecriterion_id"),
-        (Task.items.through, "requirementitem_id"),
+    copied = 0
+    for through, column, rows in (
+        (Task.criteria.through, "performancecriterion_id", "criteria"),
+        (Task.items.through, "requirementitem_id", "items"),
     ):
-        rows = through.objects.filter(task__tool=tool).values_list("task_id", column)
-        through.objects.bulk_create(
-            through(task_id=new_pk[task_id], **{column: target}) for task_id, target in rows
+        targets = None if carry is None else carry[rows]
+        mapped = through.objects.filter(task__tool=tool).values_list("task_id", column)
+        copied += len(
+            through.objects.bulk_create(
+                through(task_id=new_pk[task_id], **{column: target if targets is None else targets[target]})
+                for task_id, target in mapped
+                if targets is None or target in targets
+            )
         )
-    return draft
+    return draft, copied
 
 
 @transaction.atomic

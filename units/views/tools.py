@@ -20,7 +20,13 @@ from ..permissions import (
     get_task_for,
     get_tool_for,
 )
-from ..selectors import elements_with_criteria, tasks_with_criteria, tools_for_list
+from ..selectors import (
+    elements_with_criteria,
+    matrix_with_decisions,
+    newer_release_for,
+    tasks_with_criteria,
+    tools_for_list,
+)
 from ..services import (
     ToolError,
     add_task,
@@ -28,6 +34,7 @@ from ..services import (
     delete_task,
     move_task,
     new_tool_version,
+    new_tool_version_for_release,
     publish_tool,
     retire_tool,
     set_mapping,
@@ -66,6 +73,7 @@ def tool_create(request):
 def tool_detail(request, pk):
     tool = get_tool_for(request.user, pk)
     matrix = build_matrix(tool)
+    successor, release_version = newer_release_for(tool)
     return render(
         request,
         "units/tool_detail.html",
@@ -74,6 +82,8 @@ def tool_detail(request, pk):
             "matrix": matrix,
             "can_edit": can_author_tools(request.user) and tool.is_draft,
             "can_author": can_author_tools(request.user),
+            "successor": successor,
+            "release_version": release_version,
         },
     )
 
@@ -171,6 +181,19 @@ def tool_new_version(request, pk):
 
 @require_POST
 @login_required
+def tool_new_release_version(request, pk):
+    tool = get_tool_for(request.user, pk)
+    try:
+        made = new_tool_version_for_release(tool, by=request.user)
+    except ToolError as error:
+        messages.error(request, str(error))
+        return redirect(tool)
+    (messages.success if made.created else messages.info)(request, made.message)
+    return redirect(made.tool)
+
+
+@require_POST
+@login_required
 def tool_retire(request, pk):
     tool = get_tool_for(request.user, pk)
     return _tool_change(request, tool, retire_tool, "Retired. It stays readable for past enrolments.")
@@ -209,7 +232,7 @@ def tool_matrix_toggle(request, pk):
 def _matrix_context(request, tool):
     return {
         "tool": tool,
-        "matrix": build_matrix(tool),
+        "matrix": matrix_with_decisions(tool),
         "can_edit": can_author_tools(request.user) and tool.is_draft,
     }
 
