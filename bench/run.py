@@ -5,6 +5,7 @@ in-memory SQLite by default, or a test copy of DATABASE_URL's PostgreSQL databas
 Exits non-zero when a query count grows with the size of the data.
 """
 
+import io
 import os
 import statistics
 import sys
@@ -27,7 +28,9 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        failures = bench_unit_page() + bench_import() + bench_matrix() + bench_student_home()
+        failures = (
+            bench_unit_page() + bench_import() + bench_docx_import() + bench_matrix() + bench_student_home()
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     if failures:
@@ -92,6 +95,85 @@ def bench_import():
     print(f"  time ratio 150-PC / 15-PC: {large / baseline:.2f} (criteria ratio 10)")
     if len(small_queries) != len(large_queries):
         return [f"import queries grow with criteria ({len(small_queries)} vs {len(large_queries)})"]
+    return []
+
+
+DOCX_RATIO_GOAL = 3
+
+
+def unit_sources(code, elements, criteria):
+    """The same unit as pasted text and as a Word document laid out as training.gov.au's download."""
+    from docx import Document
+
+    rows = [
+        (
+            f"{e}. Element {e} of the unit",
+            [f"{e}.{c} Carry out criterion {c} of element {e}" for c in range(1, criteria + 1)],
+        )
+        for e in range(1, elements + 1)
+    ]
+    evidence = ["complete the work on at least three occasions", "keep records of the work"]
+    knowledge = ["describe the relevant legislation", "describe the organisation's procedures"]
+    text = [f"{code} - Benchmark unit", "Release 1", "Application", "This unit is for the benchmark."]
+    text.append("Elements and Performance Criteria")
+    for element, pcs in rows:
+        text += [element, *pcs]
+    text += ["Performance Evidence", "Evidence of the ability to:", *evidence]
+    text += ["Knowledge Evidence", "The individual must:", *knowledge]
+    text += ["Assessment Conditions", "Assessment must be conducted in a safe environment."]
+
+    document = Document()
+    document.add_heading(f"{code} - Benchmark unit", level=1)
+    document.add_paragraph("Release 1")
+    document.add_heading("Application", level=2)
+    document.add_paragraph("This unit is for the benchmark.")
+    document.add_heading("Elements and Performance Criteria", level=2)
+    table = document.add_table(rows=len(rows) + 1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "ELEMENT", "PERFORMANCE CRITERIA"
+    for number, (element, pcs) in enumerate(rows, start=1):
+        table.cell(number, 0).text = element
+        table.cell(number, 1).text = pcs[0]
+        for pc in pcs[1:]:
+            table.cell(number, 1).add_paragraph(pc)
+    for heading, lead, items in (
+        ("Performance Evidence", "Evidence of the ability to:", evidence),
+        ("Knowledge Evidence", "The individual must:", knowledge),
+    ):
+        document.add_heading(heading, level=2)
+        document.add_paragraph(lead)
+        for item in items:
+            document.add_paragraph(item, style="List Bullet")
+    document.add_heading("Assessment Conditions", level=2)
+    document.add_paragraph("Assessment must be conducted in a safe environment.")
+    out = io.BytesIO()
+    document.save(out)
+    return "\n".join(text).encode(), out.getvalue()
+
+
+def bench_docx_import():
+    """A 150-PC unit uploaded as a Word document against the same unit pasted as text (goal 3x)."""
+    from units.importing import parse_unit_source
+    from units.services import import_unit
+
+    def timed(kind):
+        samples = []
+        for n in range(REPEATS):
+            text, docx = unit_sources(f"BX{kind[0].upper()}DOC{100 + n}", 10, 15)
+            source, filename = (docx, "unit.docx") if kind == "docx" else (text, "")
+            started = time.perf_counter()
+            parsed = parse_unit_source(source, filename=filename)
+            import_unit(parsed)
+            samples.append(time.perf_counter() - started)
+            assert sum(len(e.criteria) for e in parsed.elements) == 150, kind
+        return statistics.median(samples)
+
+    text_time, docx_time = timed("text"), timed("docx")
+    ratio = docx_time / text_time
+    print(f"Import of a 150-PC unit (parse and save, median of {REPEATS}):")
+    print(f"  pasted text   {text_time * 1000:7.1f} ms (baseline)")
+    print(f"  Word document {docx_time * 1000:7.1f} ms  ratio {ratio:.2f} (goal {DOCX_RATIO_GOAL})")
+    if ratio > DOCX_RATIO_GOAL:
+        return [f"DOCX import {ratio:.2f} times the text import (goal {DOCX_RATIO_GOAL})"]
     return []
 
 
