@@ -220,3 +220,33 @@ def test_admin_fixes_nesting_the_paste_lost_in_the_preview_and_imports_it(page, 
     expect(
         sub_items(page.get_by_role("region", name="Knowledge evidence"), "workplace procedures for:")
     ).to_have_text(["communication", "conflict"])
+
+
+@pytest.mark.browser
+def test_admin_uploads_a_word_document_previews_and_imports_it(page, alice, tmp_path):
+    """The .docx a unit's page offers: its Elements/PC table is read as a table, cell by cell."""
+    from units.tests.test_parser_docx import unit_docx
+
+    upload = tmp_path / "FNSPIM409_R1.docx"
+    upload.write_bytes(unit_docx())
+    sign_in(page, alice)
+    page.goto("/units/import/")
+    page.get_by_label("Unit file").set_input_files(upload)
+    page.get_by_role("button", name="Preview import").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Preview: FNSPIM409 - Maintain customer relationship")
+    )
+    criteria = page.get_by_role("region", name="Elements and performance criteria").get_by_role("listitem")
+    expect(criteria).to_have_count(3)
+    expect(criteria.filter(has_text="Keep records of customer interaction up to date")).to_contain_text("1.2")
+    knowledge = page.get_by_role("region", name=re.compile(r"^Knowledge evidence"))
+    expect(sub_items(knowledge, "describe key features of")).to_have_text(
+        ["privacy legislation", "complaint procedures"]
+    )
+    assert_accessible(page)
+    save_screenshot(page, "unit-import-preview-docx")
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page).to_have_url(re.compile(r"/units/FNSPIM409/release-1/$"))
+    expect(page.get_by_role("status")).to_contain_text("2 elements, 3 performance criteria")
