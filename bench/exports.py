@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from harness import report  # noqa: E402
 from scale import MEDIA_ROOT, SCALE_DATABASE_URL, ensure_scale_database  # noqa: E402
 
 SIZES = (30, 120)
@@ -71,10 +72,7 @@ def main():
             failures.append(f"{fmt} time ratio {time_ratio:.2f} > {TIME_RATIO_GOAL}")
         if fmt == "zip" and memory_ratio > ZIP_MEMORY_RATIO_GOAL:
             failures.append(f"zip peak memory ratio {memory_ratio:.2f} > {ZIP_MEMORY_RATIO_GOAL}")
-    if failures:
-        print("\nFAILED: " + "; ".join(failures))
-        sys.exit(1)
-    print("\nExport benchmarks within their limits.")
+    report(failures, passed="Export benchmarks within their limits.")
 
 
 def ensure_cohort(size):

@@ -17,13 +17,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assessor_portal.settings")
 
 import django
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
+from harness import run_on_test_database
 
 REPEATS = 15
 AUTOSAVE_GOAL = 4
@@ -59,17 +61,12 @@ def mount_bench_admin():
 def main():
     django.setup()
     mount_bench_admin()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(ROOT_URLCONF=__name__):
-            failures = run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    if failures:
-        print("\nFAILED: " + "; ".join(failures))
-        sys.exit(1)
-    print("\nMarking benchmarks within their limits.")
+    run_on_test_database(run_with_bench_admin, passed="Marking benchmarks within their limits.")
+
+
+def run_with_bench_admin():
+    with override_settings(ROOT_URLCONF=__name__):
+        return run()
 
 
 def run():

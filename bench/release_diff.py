@@ -17,12 +17,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assessor_portal.settings")
 
 import django
 from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
+from harness import run_on_test_database
 
 REPEATS = 15
 TIME_GOAL_MS = 50
@@ -56,16 +58,7 @@ QUALIFIERS = [
 
 def main():
     django.setup()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        failures = run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    if failures:
-        print("\nFAILED: " + "; ".join(failures))
-        sys.exit(1)
-    print("\nRelease diff benchmark within its limits.")
+    run_on_test_database(run, passed="Release diff benchmark within its limits.")
 
 
 def run():

@@ -13,30 +13,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assessor_portal.settings")
 
 import django
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
+from harness import run_on_test_database
 
 REPEATS = 9
 
 
 def main():
     django.setup()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        failures = (
+    run_on_test_database(
+        lambda: (
             bench_unit_page() + bench_import() + bench_docx_import() + bench_matrix() + bench_student_home()
-        )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    if failures:
-        print("\nFAILED: " + "; ".join(failures))
-        sys.exit(1)
-    print("\nAll benchmarks within their limits.")
+        ),
+        passed="All benchmarks within their limits.",
+    )
 
 
 def bench_unit_page():
