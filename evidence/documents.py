@@ -23,7 +23,7 @@ from evidence.selectors import (
     mark_rows,
     unit_record,
 )
-from units.documents import ChecklistRow, blank_checklist, guide_elements
+from units.documents import ChecklistRow, EvidenceGuide, blank_checklist, guide_elements
 from units.matrix import checklist_criteria
 
 UNRELEASED_NOTICE = "Your assessor's marks show here once your result has been released to you."
@@ -284,15 +284,6 @@ def cover_sheet_context(attempt, *, for_student):
 def cover_sheet_filename(attempt):
     enrolment = attempt.enrolment
     return f"{enrolment.tool.unit.code} task {attempt.task.number} cover sheet, {enrolment.student.get_full_name()}.pdf"
-
-
-@dataclass
-class EvidenceGuide:
-    """An enrolment's evidence guide (seed 004): per criterion the evidence offered and who signed it off."""
-
-    elements: list  # units.documents.GuideElement
-    declaration: Declaration | None  # the student's latest own-work declaration for the unit
-    result: UnitResult | None  # the unit result in force: the guide's "Assessed"
 
 
 def evidence_guide(enrolment, elements, *, for_student):

@@ -57,6 +57,15 @@ class GuideElement:
     rows: list
 
 
+@dataclass
+class EvidenceGuide:
+    """A unit's evidence guide (seed 004): blank, or filled in for an enrolment by evidence.documents."""
+
+    elements: list  # GuideElement
+    declaration: object = None  # evidence.Declaration: the student's latest own-work declaration
+    result: object = None  # evidence.UnitResult in force: the guide's "Assessed"
+
+
 def guide_elements(elements, offered=None, completed=None):
     """Lay the unit's elements out as an evidence guide; blank when nothing is offered or completed.
 

@@ -69,7 +69,8 @@ def request_export(cohort, *, by, kind, format, task=None):
     """Queue one download of the cohort's documents for the worker to build; return the export to follow."""
     if not can_export_cohort(by, cohort):
         raise PermissionDenied
-    if kind == DocumentExport.Kind.COVER_SHEETS and task not in exportable_tasks(cohort):
+    cohort_task = task is not None and exportable_tasks(cohort).filter(pk=task.pk).exists()
+    if kind == DocumentExport.Kind.COVER_SHEETS and not cohort_task:
         raise ExportError("Choose one of this cohort's tasks to download its cover sheets.")
     asked = {"cohort": cohort, "requested_by": by, "kind": kind, "format": format, "task": task}
     contents = CONTENTS[kind]

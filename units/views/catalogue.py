@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessor_portal.documents import document_response
 
-from ..documents import guide_elements
+from ..documents import EvidenceGuide, guide_elements
 from ..forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
 from ..importing import parse_unit_source
 from ..models import Unit
@@ -65,7 +65,7 @@ def unit_evidence_guide(request, code, release, as_pdf=False):
     unit = get_unit_for(request.user, code, release)
     elements = elements_with_criteria(unit.pk)
     context = {
-        "guide": {"elements": guide_elements(elements)},
+        "guide": EvidenceGuide(guide_elements(elements)),
         "unit": unit,
         "elements": elements,
         "requirement_lists": unit.requirement_lists(),
