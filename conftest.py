@@ -32,6 +32,12 @@ def tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Keep each test's uploads, record sheet copies and exports in its own folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Start each test with an empty cache: rate-limit counts and cached sessions never carry over."""
     from django.core.cache import cache

@@ -10,11 +10,6 @@ from units.models import AssessmentTool, PerformanceCriterion, Unit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def row_counts():
     return tuple(
         model.objects.count()

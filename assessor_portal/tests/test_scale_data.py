@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 SMALL = ScaleSize(students=120, cohorts=4, units=3, assessors=5, units_per_cohort=2)
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def snapshot():
     return (
         list(

@@ -9,12 +9,6 @@ from evidence.models import Cohort, Enrolment
 from units.demo import load_demo_tool
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Keep each test's uploads in its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def tools(seed_units, alice):
     """The published demo tools: FNSPIM409's portfolio and FNSCUS504's three tasks."""

@@ -21,12 +21,6 @@ PC_1_2 = "1.2 Keep records of customer interaction up to date"
 PC_2_3 = "2.3 Resolve problems or refer to relevant personnel as required"
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Keep each test's uploads in its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def fnspim409_tool(seed_units, alice):
     """The published FNSPIM409 demo tool: one portfolio task mapped to everything."""
