@@ -55,11 +55,12 @@ def plan_create(request):
                 token=data["token"],
             )
         except ValidationPlanError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))
         else:
             messages.success(request, f"Plan made: {plan.items.count()} judged attempts sampled.")
             return redirect(plan)
-    return render(request, "validation/plan_form.html", {"form": form}, status=400 if form.errors else 200)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "validation/plan_form.html", {"form": form}, status=status)
 
 
 @require_safe
@@ -78,7 +79,7 @@ def plan_sign(request, pk):
         try:
             sign_plan(plan, by=request.user, **form.cleaned_data)
         except ValidationPlanError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))
         else:
             messages.success(request, "Signed: the plan's findings are on the record.")
             return redirect(plan)
@@ -117,7 +118,7 @@ def item_review(request, pk):
             try:
                 review_item(item, by=request.user, **form.cleaned_data)
             except ValidationPlanError as error:
-                form.add_error(None, str(error))
+                messages.error(request, str(error))
             else:
                 messages.success(request, f"Finding saved for sample {item.position}.")
                 following = item.plan.items.filter(
@@ -125,9 +126,8 @@ def item_review(request, pk):
                 ).first()
                 return redirect(following or item.plan)
     context = {"item": item, "plan": item.plan, "work": sampled_work(item), "form": form}
-    return render(
-        request, "validation/item_review.html", context, status=400 if form and form.errors else 200
-    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "validation/item_review.html", context, status=status)
 
 
 @require_safe
