@@ -217,10 +217,10 @@ def act_on_finding(item, *, by):
     """
     if not (can_manage_validation(by) and can_author_tools(by)):
         raise PermissionDenied
-    item = lock_row(
-        ValidationItem.objects.select_related("plan__sign_off", "attempt__enrolment__tool"), item.pk
-    )
-    if item.plan.is_open:
+    # The plan's row, not the item's: two findings on one tool pressed at once make one version.
+    plan = lock_row(ValidationPlan.objects.select_related("sign_off"), item.plan_id)
+    item = ValidationItem.objects.select_related("attempt__enrolment__tool").get(pk=item.pk)
+    if plan.is_open:
         raise ValidationPlanError("Act on the findings once the validator has signed the plan.")
     if not item.recommended_change:
         raise ValidationPlanError("This finding recommends no change to the tool.")
@@ -228,9 +228,7 @@ def act_on_finding(item, *, by):
     if done:
         raise ValidationPlanError(f"Version {done.new_tool.version} was already made for this finding.")
     tool = item.attempt.enrolment.tool
-    earlier = (
-        ValidationAction.objects.filter(item__plan=item.plan_id, tool=tool).select_related("new_tool").first()
-    )
+    earlier = ValidationAction.objects.filter(item__plan=plan, tool=tool).select_related("new_tool").first()
     try:
         new_tool = earlier.new_tool if earlier else new_tool_version(tool, by=by)
     except ToolError as error:
