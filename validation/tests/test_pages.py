@@ -244,3 +244,21 @@ def test_the_html_report_escapes_what_the_validator_typed(client, plan, vera):
 
     assert "<script>alert(" not in response.text
     assert "&lt;script&gt;alert(" in response.text
+
+
+def test_a_sampled_attempts_page_reads_the_same_number_of_queries_however_much_evidence(
+    client, plan, vera, django_assert_num_queries
+):
+    one, many = plan.items.order_by("position")[:2]
+    for n in range(5):
+        with_file(many.judgement, content=f"page {n}".encode())
+    client.force_login(vera)
+    client.get(one.get_absolute_url())
+
+    # The user, the item with its attempt, evidence, their criteria, the task's criteria and items.
+    with django_assert_num_queries(6):
+        client.get(one.get_absolute_url())
+    with django_assert_num_queries(6):
+        response = client.get(many.get_absolute_url())
+
+    assert response.text.count("portfolio.pdf") == 6
