@@ -1,7 +1,7 @@
 """AVETMISS 8.0 training activity (NAT00120) and subject (NAT00060) files, and the checks before them.
 
 The expected files in evidence/tests/data/ were typed from Release 8.0's field tables, field by field
-(see the comments in the script that made them, in the commit adding them), not from the writer.
+(evidence/tests/data/README.md spells out the first line of each), not made by the writer.
 """
 
 import datetime
@@ -329,3 +329,88 @@ def test_the_batch_and_its_files_take_one_query_however_many_rows(
         batch = avetmiss_batch(period=YEAR_2026)
         files = batch.files()
     assert files["NAT00120.txt"].count(b"\r\n") == count
+
+
+# -- the page ------------------------------------------------------------------------------------------
+
+PAGE = "evidence:avetmiss_export"
+YEAR_2026_QUERY = {"period_start": "01/01/2026", "period_end": "31/12/2026"}
+
+
+def test_the_page_lists_each_failure_with_its_student_and_unit_and_offers_no_download(
+    client, alice, bob, enrolment
+):
+    signed(enrolment, "20", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    client.force_login(alice)
+
+    page = client.get(reverse(PAGE), YEAR_2026_QUERY)
+
+    assert page.status_code == 200
+    assert "2 checks fail" in page.text
+    assert "Charlie Wilson (S0001)" not in page.text  # both failures are the unit's, not Charlie's
+    assert "The unit has no nominal hours (1 to 9999)." in page.text
+    assert "Download both files" not in page.text
+
+
+def test_a_download_while_a_check_fails_is_refused_with_the_failures(client, alice, bob, enrolment):
+    signed(enrolment, "20", bob, datetime.datetime(2027, 1, 5, 10, 0))
+    report_units()
+    client.force_login(alice)
+
+    response = client.get(reverse("evidence:avetmiss_download", args=["zip"]), YEAR_2026_QUERY)
+
+    assert response.status_code == 409
+    assert "The files were not written." in response.text
+    assert "Charlie Wilson (S0001)" in response.text
+
+
+def test_the_page_offers_the_files_once_every_check_passes_and_they_download_as_checked(
+    client, alice, three_activities
+):
+    client.force_login(alice)
+
+    page = client.get(reverse(PAGE), YEAR_2026_QUERY)
+    assert "Every check passes." in page.text
+    assert "3 training activities" in page.text
+    download = client.get(page.context["downloads"]["NAT00120"])
+
+    assert download["Content-Disposition"] == 'attachment; filename="NAT00120.txt"'
+    assert download.content == (DATA / "NAT00120.txt").read_bytes()
+
+
+def test_the_page_opens_on_this_calendar_year(client, alice):
+    client.force_login(alice)
+
+    page = client.get(reverse(PAGE))
+
+    year = datetime.date.today().year
+    assert page.context["batch"].period == CollectionPeriod(
+        datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    )
+
+
+@pytest.mark.parametrize("persona", ["bob", "charlie"])
+def test_assessors_and_students_never_see_the_avetmiss_page(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse(PAGE), YEAR_2026_QUERY).status_code == 404
+    assert client.get(reverse("evidence:avetmiss_download", args=["zip"]), YEAR_2026_QUERY).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_page_takes_the_same_queries_however_many_rows(
+    count, client, alice, bob, tools, django_assert_num_queries
+):
+    report_units()
+    for number in range(count):
+        student = User.objects.create_user(f"s{number}", role="student", student_id=f"S{number:04}")
+        enrolment = Enrolment.objects.create(
+            student=student, tool=tools["FNSPIM409"], enrolled_on=datetime.date(2026, 3, 2)
+        )
+        signed(enrolment, "20", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    client.force_login(alice)
+
+    # The signed-in user (the session is cached), the cohorts to choose from, and the results.
+    with django_assert_num_queries(3):
+        page = client.get(reverse(PAGE), YEAR_2026_QUERY)
+    assert f"{count} training activities" in page.text
