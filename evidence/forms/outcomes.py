@@ -39,6 +39,11 @@ class OutcomeExportForm(OutcomeScopeForm):
     """The download: the scope previewed, and the token that lets a second press be refused."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
+    bom = forms.BooleanField(
+        label="Open in Excel on Windows",
+        required=False,
+        help_text="Starts the file with a byte-order mark, so Excel reads accented names correctly.",
+    )
 
 
 class AvetmissScopeForm(forms.Form):
