@@ -356,32 +356,27 @@ def check_settings(rto):
     ]
 
 
+def fix_for(activity, what):
+    """Who and what a failure is about, and the page where it is put right: the student's details,
+    the dates (the cohort's, or the unit record's), or the result (corrected on the unit record)."""
+    enrolment = activity.enrolment
+    if what == "student":
+        url, label = (
+            reverse("admin:assessor_portal_user_change", args=[activity.student.pk]),
+            "Edit the student",
+        )
+    elif what == "dates" and enrolment.cohort_id:
+        url, label = reverse("evidence:cohort_edit", args=[enrolment.cohort_id]), "Edit the cohort's dates"
+    elif what == "dates":
+        url, label = reverse("evidence:enrolment_record", args=[enrolment.pk]), "Open the unit record"
+    else:
+        url, label = reverse("evidence:enrolment_record", args=[enrolment.pk]), "Correct the result"
+    return {"student": activity.student, "unit": activity.unit, "fix_url": url, "fix_label": label}
+
+
 def check_activity(activity, period):
     """Check one training activity line the way the national validator does."""
     student, unit, outcome = activity.student, activity.unit, activity.outcome
-    on_student = {
-        "student": student,
-        "unit": unit,
-        "fix_url": reverse("admin:assessor_portal_user_change", args=[student.pk]),
-        "fix_label": "Edit the student",
-    }
-    if activity.enrolment.cohort_id:
-        on_dates = {
-            **on_student,
-            "fix_url": reverse("evidence:cohort_edit", args=[activity.enrolment.cohort_id]),
-        }
-        on_dates["fix_label"] = "Edit the cohort's dates"
-    else:
-        on_dates = {
-            **on_student,
-            "fix_url": reverse("evidence:enrolment_record", args=[activity.enrolment.pk]),
-        }
-        on_dates["fix_label"] = "Open the unit record"
-    on_result = {
-        **on_student,
-        "fix_url": reverse("evidence:enrolment_record", args=[activity.enrolment.pk]),
-        "fix_label": "Correct the result",
-    }
     found = []
     client = student.student_id
     if not client:
@@ -389,7 +384,7 @@ def check_activity(activity, period):
             Failure(
                 "client_identifier_missing",
                 "The student has no student ID (client identifier).",
-                **on_student,
+                **fix_for(activity, "student"),
             )
         )
     elif len(client) > 10 or not PRINTABLE_ASCII.fullmatch(client):
@@ -397,7 +392,7 @@ def check_activity(activity, period):
             Failure(
                 "client_identifier_invalid",
                 f"Student ID {client} is not up to 10 printable ASCII characters (client identifier).",
-                **on_student,
+                **fix_for(activity, "student"),
             )
         )
     if not unit.code or len(unit.code) > 12:
@@ -405,7 +400,7 @@ def check_activity(activity, period):
             Failure(
                 "subject_identifier_invalid",
                 f"Unit code {unit.code or '(none)'} is not 1 to 12 characters (subject identifier).",
-                **on_result,
+                **fix_for(activity, "result"),
             )
         )
     if outcome not in NATIONAL_OUTCOMES:
@@ -413,7 +408,7 @@ def check_activity(activity, period):
             Failure(
                 "outcome_not_national",
                 f"Outcome {outcome} is not a national outcome identifier (20, 30, 40, 41, 51, 52, 60, 70, 81, 82, 85).",
-                **on_result,
+                **fix_for(activity, "result"),
             )
         )
     if activity.start > activity.end:
@@ -421,7 +416,7 @@ def check_activity(activity, period):
             Failure(
                 "start_after_end",
                 f"The activity starts {activity.start:%d/%m/%Y}, after it ends {activity.end:%d/%m/%Y}.",
-                **on_dates,
+                **fix_for(activity, "dates"),
             )
         )
     if outcome == NOT_YET_STARTED:
@@ -431,7 +426,7 @@ def check_activity(activity, period):
                     "not_yet_started_starts_in_period",
                     f"Outcome 85 (not yet started) needs a start after the collection period ends "
                     f"({period.end:%d/%m/%Y}); it starts {activity.start:%d/%m/%Y}.",
-                    **on_result,
+                    **fix_for(activity, "result"),
                 )
             )
         return found
@@ -441,7 +436,7 @@ def check_activity(activity, period):
                 "starts_after_period",
                 f"The activity starts {activity.start:%d/%m/%Y}, after the collection period: only outcome 85 "
                 "(not yet started) may.",
-                **on_result,
+                **fix_for(activity, "result"),
             )
         )
     if activity.end < period.start:
@@ -450,7 +445,7 @@ def check_activity(activity, period):
                 "ends_before_period",
                 f"The activity ended {activity.end:%d/%m/%Y}, before the collection period began: it belongs "
                 "to an earlier period's files (narrow the results chosen).",
-                **on_dates,
+                **fix_for(activity, "dates"),
             )
         )
     if outcome == CONTINUING and activity.end <= period.end:
@@ -459,7 +454,7 @@ def check_activity(activity, period):
                 "continuing_ends_in_period",
                 f"Outcome 70 (continuing) needs an end date after the collection period ends "
                 f"({period.end:%d/%m/%Y}); it ends {activity.end:%d/%m/%Y}.",
-                **on_dates,
+                **fix_for(activity, "dates"),
             )
         )
     if outcome != CONTINUING and activity.end > period.end:
@@ -468,7 +463,7 @@ def check_activity(activity, period):
                 "finished_after_period",
                 f"Outcome {outcome} ended {activity.end:%d/%m/%Y}, after the collection period: a unit still "
                 "going at its end is reported as 70 (continuing).",
-                **on_result,
+                **fix_for(activity, "result"),
             )
         )
     return found
