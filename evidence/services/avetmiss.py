@@ -161,6 +161,8 @@ class Failure:
     unit: object = None
     fix_url: str = ""
     fix_label: str = ""
+    # The fix page sends the admin back to a `next` address once saved.
+    fix_returns: bool = False
 
 
 @dataclass(frozen=True)
@@ -471,7 +473,11 @@ def check_activity(activity, period):
 
 def check_subject(unit):
     """Check one unit's subject line: the details the RTO sets on the unit."""
-    fix = {"unit": unit, "fix_url": reverse("units:unit_reporting", args=[unit.code, unit.release])}
+    fix = {
+        "unit": unit,
+        "fix_url": reverse("units:unit_reporting", args=[unit.code, unit.release]),
+        "fix_returns": True,
+    }
     fix["fix_label"] = "Set the unit's reporting details"
     found = []
     if unit.nominal_hours is None or not 1 <= unit.nominal_hours <= 9999:

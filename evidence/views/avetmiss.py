@@ -65,6 +65,7 @@ def render_page(request, form, batch, status=200):
             if value
         }
     )
+    page = f"{reverse('evidence:avetmiss_export')}?{query}"
     context = {
         "form": form,
         "batch": batch,
@@ -72,5 +73,12 @@ def render_page(request, form, batch, status=200):
             file: f"{reverse('evidence:avetmiss_download', args=[file])}?{query}" for file in DOWNLOADS
         },
         "refused": status == 409,
+        "fixes": [
+            (
+                failure,
+                f"{failure.fix_url}?{urlencode({'next': page})}" if failure.fix_returns else failure.fix_url,
+            )
+            for failure in (batch.failures if batch else [])
+        ],
     }
     return render(request, "evidence/avetmiss_export.html", context, status=status)

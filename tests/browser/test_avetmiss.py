@@ -84,3 +84,32 @@ def test_admin_fixes_a_failing_check_by_narrowing_the_results_and_downloads_the_
         + b"I\r\n"
     )
     assert subject == b"FNSPIM409   Maintain customer relationship" + b" " * 70 + b"081101Y0030\r\n"
+
+
+@pytest.mark.browser
+def test_admin_sets_a_units_nominal_hours_from_its_failing_check_and_comes_back_to_pass(
+    page, settings, alice, bob, enrolled
+):
+    settings.AVETMISS = {
+        **settings.AVETMISS,
+        "training_organisation_id": "90001",
+        "delivery_location_id": "CAMPUS1",
+    }
+    Unit.objects.filter(code="FNSPIM409").update(field_of_education="081101")
+    signed(enrolled["FNSPIM409"], "20", bob, datetime.date(2026, 11, 2))
+
+    sign_in(page, alice)
+    page.goto("/outcomes/avetmiss/?period_start=01/01/2026&period_end=31/12/2026")
+    failure = page.get_by_role("row").filter(has_text="The unit has no nominal hours")
+    expect(failure.get_by_role("cell", name="FNSPIM409", exact=True)).to_be_visible()
+    failure.get_by_role("link", name="Set the unit's reporting details").click()
+
+    expect(page.get_by_role("heading", name="FNSPIM409 - reporting details")).to_be_visible()
+    assert_accessible(page)
+    save_screenshot(page, "unit-reporting")
+    page.get_by_label("Nominal hours").fill("30")
+    page.get_by_role("button", name="Save reporting details").click()
+
+    expect(page.get_by_text("FNSPIM409's reporting details are saved.")).to_be_visible()
+    expect(page.get_by_text("Every check passes.", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Download both files (ZIP)")).to_be_visible()

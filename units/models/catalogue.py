@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -60,6 +61,7 @@ class Unit(models.Model):
     nominal_hours = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
         help_text="The hours the state training authority sets for the unit (1 to 9999).",
     )
     field_of_education = models.CharField(

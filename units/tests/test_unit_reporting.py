@@ -57,3 +57,14 @@ def test_assessors_cannot_set_reporting_details(client, bob, seed_units):
     assert client.post(reporting_url(unit), {"nominal_hours": "30"}).status_code == 403
     with pytest.raises(PermissionDenied):
         set_unit_reporting(unit, by=bob, nominal_hours=30, field_of_education="", vet_flag=True)
+
+
+def test_nominal_hours_beyond_the_four_digit_field_are_refused(client, alice, seed_units):
+    unit = seed_units["FNSPIM409"]
+    client.force_login(alice)
+
+    response = client.post(reporting_url(unit), {"nominal_hours": "10000", "field_of_education": ""})
+
+    assert "Ensure this value is less than or equal to 9999." in response.text
+    unit.refresh_from_db()
+    assert unit.nominal_hours is None
