@@ -372,3 +372,21 @@ def test_the_admin_site_shows_an_export_but_never_changes_or_deletes_it(client, 
     assert 'name="_save"' not in page.text
     assert delete.status_code == 403
     assert OutcomeExport.objects.filter(pk=sent.pk).exists()
+
+
+@pytest.mark.parametrize("count", [2, 21])
+def test_the_page_takes_the_same_queries_however_many_files_were_sent(
+    count, client, alice, bob, tools, django_assert_num_queries
+):
+    for number in range(count):
+        signed(
+            enrol(student(400 + number), tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 2, 10, 0)
+        )
+        export(alice)
+    signed(enrol(student(499), tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 3, 10, 0))
+    client.force_login(alice)
+
+    # The user, the preview's two queries, and the log's count and page.
+    with django_assert_num_queries(5):
+        page = client.get(reverse("evidence:outcome_exports"))
+    assert page.text.count("Download again") == min(count, 20)
