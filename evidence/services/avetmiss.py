@@ -212,7 +212,7 @@ class Activity:
             "",  # school type identifier: reported with VET in schools only
             "",  # outcome identifier - training organisation
             "",  # funding source - state training authority
-            None,  # client tuition fee: state collections only
+            None,  # client tuition fee: the portal holds no fees
             "",  # fee exemption/concession type identifier
             "",  # purchasing contract identifier
             "",  # purchasing contract schedule identifier
@@ -227,7 +227,7 @@ def subject_record(unit):
     """The NAT00060 values of a unit, in the field table's order."""
     return [
         unit.code,
-        ascii_text(unit.title)[:100],  # a title longer than the field is cut, as the standard allows
+        ascii_text(unit.title)[:100],  # a title longer than the field's 100 characters is cut to fit
         unit.field_of_education,
         "Y" if unit.vet_flag else "N",
         unit.nominal_hours,
