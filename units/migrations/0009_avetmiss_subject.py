@@ -6,30 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0008_unit_mapping'),
+        ("units", "0008_unit_mapping"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='field_of_education',
-            field=models.CharField(blank=True, help_text='The six-digit ASCED field of education code, e.g. 080301.', max_length=6, verbose_name='field of education identifier'),
+            model_name="unit",
+            name="field_of_education",
+            field=models.CharField(
+                blank=True,
+                help_text="The six-digit ASCED field of education code, e.g. 080301.",
+                max_length=6,
+                verbose_name="field of education identifier",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='nominal_hours',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='The hours the state training authority sets for the unit (1 to 9999).', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)]),
+            model_name="unit",
+            name="nominal_hours",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The hours the state training authority sets for the unit (1 to 9999).",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(9999),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='vet_flag',
-            field=models.BooleanField(default=True, help_text='Vocational (not a non-vocational or general education subject).', verbose_name='VET'),
+            model_name="unit",
+            name="vet_flag",
+            field=models.BooleanField(
+                default=True,
+                help_text="Vocational (not a non-vocational or general education subject).",
+                verbose_name="VET",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('nominal_hours__isnull', True), models.Q(('nominal_hours__gte', 1), ('nominal_hours__lte', 9999)), _connector='OR'), name='unit_nominal_hours_fit_avetmiss'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("nominal_hours__isnull", True),
+                    models.Q(("nominal_hours__gte", 1), ("nominal_hours__lte", 9999)),
+                    _connector="OR",
+                ),
+                name="unit_nominal_hours_fit_avetmiss",
+            ),
         ),
     ]
