@@ -252,6 +252,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MARKING_QUALITY_CHECK = env_bool("MARKING_QUALITY_CHECK", False)
 # Submitted work waiting longer than this is marked overdue in the assessors' queue.
 MARKING_DUE_DAYS = int(os.environ.get("MARKING_DUE_DAYS", "14"))
+# What the RTO reports in every AVETMISS 8.0 training activity (NAT00120) line that the portal does
+# not hold per student: its national code, its one delivery location, how it funds and delivers
+# units (evidence/services/avetmiss.py names each field). Blank ones are listed as failures.
+AVETMISS = {
+    "training_organisation_id": os.environ.get("AVETMISS_TRAINING_ORGANISATION_ID", ""),
+    "delivery_location_id": os.environ.get("AVETMISS_DELIVERY_LOCATION_ID", ""),
+    "funding_source_national": os.environ.get("AVETMISS_FUNDING_SOURCE_NATIONAL", "20"),
+    "delivery_mode": os.environ.get("AVETMISS_DELIVERY_MODE", "YNN"),
+    "predominant_delivery_mode": os.environ.get("AVETMISS_PREDOMINANT_DELIVERY_MODE", "I"),
+    "study_reason": os.environ.get("AVETMISS_STUDY_REASON", "@@"),
+    "vet_in_schools": os.environ.get("AVETMISS_VET_IN_SCHOOLS", "N"),
+}
 # New students' invitation links (a password-reset token) stay valid for a fortnight.
 PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 

@@ -16,6 +16,7 @@ from .models import (
     Enrolment,
     EvidenceItem,
     Judgement,
+    OutcomeExport,
     QualityCheck,
     ResultAcknowledgement,
     UnitResult,
@@ -171,3 +172,53 @@ class UnitResultAdmin(ReadOnlyAdmin):
 class ResultAcknowledgementAdmin(ReadOnlyAdmin):
     list_display = ["result", "typed_name", "signed_at"]
     list_select_related = ["result__enrolment__student", "result__enrolment__tool__unit", "result__outcome"]
+
+
+# -- outcomes sent to the student management system: the record of what went out -----------------
+
+
+@admin.register(OutcomeExport)
+class OutcomeExportAdmin(admin.ModelAdmin):
+    """Each file as it went out: read here, downloaded through the portal, never changed or deleted."""
+
+    list_display = [
+        "created_at",
+        "exported_by",
+        "scope",
+        "signed_from",
+        "signed_to",
+        "row_count",
+        "corrected_count",
+    ]
+    list_filter = ["scope"]
+    list_select_related = ["exported_by"]
+    date_hierarchy = "created_at"
+    search_fields = ["sha256", "exported_by__username"]
+    fields = [
+        "created_at",
+        "exported_by",
+        "scope",
+        "signed_from",
+        "signed_to",
+        "row_count",
+        "corrected_count",
+        "sha256",
+        "download",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="file")
+    def download(self, export):
+        return format_html('<a href="{}">Download the file as it went out</a>', export.get_absolute_url())

@@ -2,7 +2,18 @@ from django.urls import path
 
 from assessor_portal.documents import document_paths
 
-from .views import cohorts, documents, exports, marking, observations, outcomes, records, results, student
+from .views import (
+    avetmiss,
+    cohorts,
+    documents,
+    exports,
+    marking,
+    observations,
+    outcomes,
+    records,
+    results,
+    student,
+)
 
 app_name = "evidence"
 urlpatterns = [
@@ -83,4 +94,7 @@ urlpatterns = [
     # RTO admins: unit outcomes out to the student management system, and every file sent
     path("outcomes/", outcomes.outcome_exports, name="outcome_exports"),
     path("outcomes/<int:pk>/download/", outcomes.outcome_export_download, name="outcome_export_download"),
+    # RTO admins: the AVETMISS 8.0 training activity and subject files for the national collection
+    path("outcomes/avetmiss/", avetmiss.avetmiss_export, name="avetmiss_export"),
+    path("outcomes/avetmiss/<str:file>/", avetmiss.avetmiss_download, name="avetmiss_download"),
 ]

@@ -1,5 +1,6 @@
 import base64
 import binascii
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -225,3 +226,17 @@ class TaskForm(RevisionMixin, forms.ModelForm):
     def _post_clean(self):
         # The service fills in the tool and number and validates the whole row.
         pass
+
+
+class UnitReportingForm(forms.ModelForm):
+    """The unit's AVETMISS subject details: nominal hours, field of education, VET flag."""
+
+    class Meta:
+        model = Unit
+        fields = ["nominal_hours", "field_of_education", "vet_flag"]
+
+    def clean_field_of_education(self):
+        code = self.cleaned_data["field_of_education"].strip()
+        if code and not re.fullmatch(r"(0[1-9]|1[0-2])\d{4}", code):
+            raise forms.ValidationError("Give the six-digit ASCED code, broad field 01 to 12, e.g. 080301.")
+        return code

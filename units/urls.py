@@ -11,6 +11,9 @@ urlpatterns = [
     path("units/import/confirm/", catalogue.unit_import_confirm, name="unit_import_confirm"),
     path("units/<str:code>/", catalogue.unit_current, name="unit_current"),
     path("units/<str:code>/release-<int:release>/", catalogue.unit_detail, name="unit_detail"),
+    path(
+        "units/<str:code>/release-<int:release>/reporting/", catalogue.unit_reporting, name="unit_reporting"
+    ),
     *document_paths(
         "units/<str:code>/release-<int:release>/evidence-guide",
         catalogue.unit_evidence_guide,

@@ -7,6 +7,7 @@ result correcting one that went out before is flagged as corrected since, and go
 its new outcome. Every file is kept as it went out, with the results it held.
 """
 
+import codecs
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -76,8 +77,10 @@ class OutcomeBatch:
     def corrected(self):
         return [row for row in self.rows if row.corrected]
 
-    def csv(self):
-        return csv_bytes(HEADER, [row.cells() for row in self.rows])
+    def csv(self, *, bom=False):
+        """The file's bytes: UTF-8, and with a byte-order mark if asked, which Excel on Windows
+        needs to read accented names as UTF-8 rather than its own code page."""
+        return (codecs.BOM_UTF8 if bom else b"") + csv_bytes(HEADER, [row.cells() for row in self.rows])
 
 
 def dmy(day):
@@ -138,7 +141,7 @@ def hold_export_lock():
 
 
 @transaction.atomic
-def export_outcomes(*, by, scope, token, signed_from=None, signed_to=None):
+def export_outcomes(*, by, scope, token, signed_from=None, signed_to=None, bom=False):
     """Write the CSV of the results in scope, log what went out, and return the export."""
     if not can_export_outcomes(by):
         raise PermissionDenied
@@ -150,7 +153,7 @@ def export_outcomes(*, by, scope, token, signed_from=None, signed_to=None):
     batch = outcomes_to_export(scope=scope, signed_from=signed_from, signed_to=signed_to)
     if not batch.rows:
         raise OutcomeExportError("No unit results to export: nothing has been signed in that time.")
-    content = batch.csv()
+    content = batch.csv(bom=bom)
     sha256 = hashlib.sha256(content).hexdigest()
     if OutcomeExport.objects.filter(
         sha256=sha256, created_at__gte=timezone.now() - SAME_FILE_WITHIN

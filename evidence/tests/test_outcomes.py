@@ -84,6 +84,42 @@ def test_a_result_goes_out_with_the_columns_the_sms_imports_and_dates_as_dd_mm_y
     assert sent.sha256 == hashlib.sha256(bytes(sent.content)).hexdigest()
 
 
+# Typed by hand: UTF-8, a comma between cells, CR LF after every row (Python's csv "excel" dialect),
+# a cell holding a quote quoted with its quotes doubled, a formula cell led by an apostrophe.
+EXPECTED_CSV = (
+    "Student ID,USI,Family name,Given name,Unit code,Outcome code,Activity start date,Activity end date,Assessor\r\n"
+    'S0009,USI0000009,\'@Evil,"\'=HYPERLINK(""http://x"",""y"")",FNSPIM409,30,05/10/2026,02/11/2026,Bob Taylor\r\n'
+    "S0010,,Nguyễn,Zoë,FNSPIM409,20,05/10/2026,03/11/2026,Bob Taylor\r\n"
+    "S0001,ABCDE12345,Wilson,Charlie,FNSPIM409,20,05/10/2026,01/11/2026,Bob Taylor\r\n"
+).encode()  # UTF-8
+
+
+@pytest.fixture
+def three_results(bob, enrolment, tools):
+    """Charlie competent; a student named as a formula not yet competent; Zoë, with no USI, competent."""
+    charlie = enrolment.student
+    charlie.usi = "ABCDE12345"
+    charlie.save()
+    signed(enrolment, "20", bob, datetime.datetime(2026, 11, 1, 9, 0))
+    mallory = student(9, first_name='=HYPERLINK("http://x","y")', last_name="@Evil")
+    signed(enrol(mallory, tools["FNSPIM409"]), "30", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    zoe = User.objects.create_user(
+        "s0010", role="student", student_id="S0010", first_name="Zoë", last_name="Nguyễn"
+    )
+    signed(enrol(zoe, tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 3, 10, 0))
+
+
+def test_the_csv_matches_the_hand_built_file_byte_for_byte(alice, three_results):
+    assert bytes(export(alice).content) == EXPECTED_CSV
+
+
+def test_the_csv_for_excel_on_windows_is_the_same_file_after_a_utf8_byte_order_mark(alice, three_results):
+    sent = export_outcomes(by=alice, scope=SINCE_LAST, token=uuid.uuid4(), bom=True)
+
+    assert bytes(sent.content) == b"\xef\xbb\xbf" + EXPECTED_CSV
+    assert sent.sha256 == hashlib.sha256(b"\xef\xbb\xbf" + EXPECTED_CSV).hexdigest()
+
+
 def test_only_the_result_in_force_goes_out(alice, bob, enrolment):
     first = signed(enrolment, "30", bob, datetime.datetime(2026, 11, 2, 10, 0))
     in_force = signed(enrolment, "20", bob, datetime.datetime(2026, 11, 3, 10, 0), corrects=first)
@@ -286,3 +322,71 @@ def test_the_page_lists_results_corrected_since_they_went_out(client, alice, bob
     assert "Corrected since the last export (1)" in page
     assert "Charlie Wilson (S0001)" in page
     assert "30 Competency not achieved → <strong>20 Competency achieved</strong>" in page
+
+
+def test_the_download_form_asks_for_a_byte_order_mark_and_the_file_starts_with_one(
+    client, alice, bob, enrolment
+):
+    signed(enrolment, "20", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    client.force_login(alice)
+    page = client.get(reverse("evidence:outcome_exports"))
+    assert "Open in Excel on Windows" in page.text
+
+    response = client.post(
+        reverse("evidence:outcome_exports"),
+        {"scope": SINCE_LAST, "token": str(page.context["token"]), "bom": "on"},
+    )
+
+    assert response.content.startswith(b"\xef\xbb\xbfStudent ID,")
+
+
+def test_the_log_shows_twenty_files_a_page_newest_first(client, alice, bob, tools):
+    for number in range(21):
+        signed(
+            enrol(student(300 + number), tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 2, 10, 0)
+        )
+        export(alice)
+    oldest = OutcomeExport.objects.order_by("pk").first()
+    client.force_login(alice)
+
+    first = client.get(reverse("evidence:outcome_exports"))
+    second = client.get(reverse("evidence:outcome_exports"), {"page": 2})
+
+    assert first.text.count("Download again") == 20
+    assert "Page 1 of 2" in first.text
+    assert oldest.get_absolute_url() not in first.text
+    assert second.text.count("Download again") == 1
+    assert oldest.get_absolute_url() in second.text
+
+
+def test_the_admin_site_shows_an_export_but_never_changes_or_deletes_it(client, alice, bob, enrolment):
+    signed(enrolment, "20", bob, datetime.datetime(2026, 11, 2, 10, 0))
+    sent = export(alice)
+    client.force_login(alice)
+
+    page = client.get(reverse("admin:evidence_outcomeexport_change", args=[sent.pk]))
+    delete = client.post(reverse("admin:evidence_outcomeexport_delete", args=[sent.pk]), {"post": "yes"})
+
+    assert page.status_code == 200
+    assert sent.sha256 in page.text
+    assert 'name="_save"' not in page.text
+    assert delete.status_code == 403
+    assert OutcomeExport.objects.filter(pk=sent.pk).exists()
+
+
+@pytest.mark.parametrize("count", [2, 21])
+def test_the_page_takes_the_same_queries_however_many_files_were_sent(
+    count, client, alice, bob, tools, django_assert_num_queries
+):
+    for number in range(count):
+        signed(
+            enrol(student(400 + number), tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 2, 10, 0)
+        )
+        export(alice)
+    signed(enrol(student(499), tools["FNSPIM409"]), "20", bob, datetime.datetime(2026, 11, 3, 10, 0))
+    client.force_login(alice)
+
+    # The user, the preview's two queries, and the log's count and page.
+    with django_assert_num_queries(5):
+        page = client.get(reverse("evidence:outcome_exports"))
+    assert page.text.count("Download again") == min(count, 20)

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +18,8 @@ from evidence.services.outcomes import (
     export_outcomes,
     outcomes_to_export,
 )
+
+EXPORTS_PER_PAGE = 20
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -44,7 +47,11 @@ def outcome_exports(request):
         "scope": scope,
         "batch": outcomes_to_export(**scope) if status == 200 else None,
         "token": uuid.uuid4(),
-        "exports": OutcomeExport.objects.select_related("exported_by").defer("content")[:50],
+        "export_form": OutcomeExportForm(),
+        "log": Paginator(
+            OutcomeExport.objects.select_related("exported_by").defer("content"), EXPORTS_PER_PAGE
+        ).get_page(request.GET.get("page")),
+        "log_query": scope_query(request),
     }
     return render(request, "evidence/outcome_exports.html", context, status=status)
 
@@ -60,3 +67,10 @@ def csv_response(export):
     response["Content-Disposition"] = f'attachment; filename="{export_filename(export)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def scope_query(request):
+    """The page's query without its page number, for the log's page links to keep the scope."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

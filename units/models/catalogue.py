@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -55,12 +56,33 @@ class Unit(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source_format = models.CharField(max_length=10, blank=True)
+    # What the national VET data standard (AVETMISS 8.0, Subject NAT00060 file) reports about the
+    # unit; training.gov.au's unit text does not carry them, so the RTO sets them.
+    nominal_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9999)],
+        help_text="The hours the state training authority sets for the unit (1 to 9999).",
+    )
+    field_of_education = models.CharField(
+        "field of education identifier",
+        max_length=6,
+        blank=True,
+        help_text="The six-digit ASCED field of education code, e.g. 080301.",
+    )
+    vet_flag = models.BooleanField(
+        "VET", default=True, help_text="Vocational (not a non-vocational or general education subject)."
+    )
 
     class Meta:
         ordering = ["code", "-release"]
         constraints = [
             models.UniqueConstraint(fields=["code", "release"], name="unit_unique_code_release"),
             models.CheckConstraint(condition=Q(release__gte=1), name="unit_release_from_1"),
+            models.CheckConstraint(
+                condition=Q(nominal_hours__isnull=True) | Q(nominal_hours__gte=1, nominal_hours__lte=9999),
+                name="unit_nominal_hours_fit_avetmiss",
+            ),
             models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="unit_not_superseded_by_itself"),
             models.CheckConstraint(
                 condition=Q(equivalence__in=["", "equivalent", "not_equivalent"]),

@@ -1,6 +1,6 @@
 """Every write to units: the catalogue (importing) and assessment tools."""
 
-from .catalogue import ImportOutcome, UnitImportError, import_unit, unit_snapshot
+from .catalogue import ImportOutcome, UnitImportError, import_unit, set_unit_reporting, unit_snapshot
 from .tools import (
     TASK_FIELDS,
     TOOL_FIELDS,
@@ -36,6 +36,7 @@ __all__ = [
     "publish_tool",
     "retire_tool",
     "set_mapping",
+    "set_unit_reporting",
     "unit_snapshot",
     "update_task",
     "update_tool",

@@ -194,3 +194,22 @@ def _created_message(unit, parsed):
     elif unit.status == Unit.Status.SUPERSEDED:
         message += f" A newer release ({unit.superseded_by.release}) is current."
     return message
+
+
+REPORTING_FIELDS = ("nominal_hours", "field_of_education", "vet_flag")
+
+
+@transaction.atomic
+def set_unit_reporting(unit, *, by, nominal_hours, field_of_education, vet_flag):
+    """Set what the national VET data standard reports about the unit (AVETMISS NAT00060).
+
+    These are the RTO's figures, not training.gov.au's text, so they change even on a release that
+    a published tool maps: nothing a student was assessed against moves.
+    """
+    if not can_import_units(by):
+        raise PermissionDenied
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.nominal_hours, unit.field_of_education, unit.vet_flag = nominal_hours, field_of_education, vet_flag
+    unit.full_clean()
+    unit.save(update_fields=REPORTING_FIELDS)
+    return unit

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessor_portal.documents import document_response
 
 from ..documents import EvidenceGuide, guide_elements
-from ..forms import UnitImportConfirmForm, UnitImportForm, UnitSearchForm
+from ..forms import UnitImportConfirmForm, UnitImportForm, UnitReportingForm, UnitSearchForm
 from ..importing import parse_unit_source
 from ..models import Unit
 from ..permissions import (
@@ -21,6 +22,7 @@ from ..selectors import elements_with_criteria, release_diff_for, search_units
 from ..services import (
     UnitImportError,
     import_unit,
+    set_unit_reporting,
 )
 
 UNITS_PER_PAGE = 20
@@ -54,6 +56,7 @@ def unit_detail(request, code, release):
             "unit": unit,
             "elements": elements_with_criteria(unit.pk),
             "requirement_lists": unit.requirement_lists(),
+            "can_set_reporting": can_import_units(request.user),
         },
     )
 
@@ -128,4 +131,24 @@ def _preview(request, data, filename, overrides, *, equivalence=""):
             if parsed.source_format == "text"
             else None,
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def unit_reporting(request, code, release):
+    unit = get_unit_for(request.user, code, release)
+    if not can_import_units(request.user):
+        raise PermissionDenied
+    form = UnitReportingForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        set_unit_reporting(unit, by=request.user, **form.cleaned_data)
+        messages.success(request, f"{unit.code}'s reporting details are saved.")
+        return redirect(request.GET.get("next") if is_safe_next(request) else unit)
+    return render(request, "units/unit_reporting.html", {"unit": unit, "form": form})
+
+
+def is_safe_next(request):
+    return url_has_allowed_host_and_scheme(
+        request.GET.get("next"), allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
