@@ -2,7 +2,18 @@ from django.urls import path
 
 from assessor_portal.documents import document_paths
 
-from .views import cohorts, documents, exports, marking, observations, outcomes, records, results, student
+from .views import (
+    appeals,
+    cohorts,
+    documents,
+    exports,
+    marking,
+    observations,
+    outcomes,
+    records,
+    results,
+    student,
+)
 
 app_name = "evidence"
 urlpatterns = [
@@ -53,6 +64,12 @@ urlpatterns = [
     path("enrolments/<int:pk>/record/", results.enrolment_record, name="enrolment_record"),
     path("enrolments/<int:pk>/result/", results.enrolment_result, name="enrolment_result"),
     path("results/<int:pk>/acknowledge/", results.result_acknowledge, name="result_acknowledge"),
+    # Appeals against a unit result: lodged by the student, assigned by an admin, decided by a reviewer
+    path("results/<int:pk>/appeal/", appeals.appeal_lodge, name="appeal_lodge"),
+    path("appeals/", appeals.appeal_list, name="appeal_list"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/assign/", appeals.appeal_assign, name="appeal_assign"),
+    path("appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
     # Assessors: marking, judgements and signatures
     path("queue/", marking.marking_queue, name="marking_queue"),
     path("attempts/<int:pk>/mark/", marking.attempt_mark, name="attempt_mark"),
