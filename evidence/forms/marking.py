@@ -140,6 +140,7 @@ class AppealForm(SigningForm):
 
     id_prefix = "appeal"
     password = None
+    typed_name = forms.CharField(label="Type your full name to sign the appeal", max_length=200)
     grounds = forms.CharField(
         label="Your grounds for the appeal",
         max_length=5000,
