@@ -231,3 +231,8 @@ def get_appeal_for(user, pk):
     if not can_view_appeal(user, appeal):
         raise Http404
     return appeal
+
+
+def can_see_retention_report(user):
+    """Let only RTO admins see which evidence files the retention policy removed."""
+    return user.is_authenticated and user.is_rto_admin

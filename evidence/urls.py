@@ -12,6 +12,7 @@ from .views import (
     outcomes,
     records,
     results,
+    retention,
     student,
 )
 
@@ -100,4 +101,7 @@ urlpatterns = [
     # RTO admins: unit outcomes out to the student management system, and every file sent
     path("outcomes/", outcomes.outcome_exports, name="outcome_exports"),
     path("outcomes/<int:pk>/download/", outcomes.outcome_export_download, name="outcome_export_download"),
+    # RTO admins: the evidence files removed under the retention policy
+    path("retention/", retention.retention_report, name="retention_report"),
+    path("retention/removed.csv", retention.retention_report_csv, name="retention_report_csv"),
 ]

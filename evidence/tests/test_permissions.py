@@ -149,8 +149,19 @@ APPEALS = {
         "post": {"charlie": FORBIDDEN, "bob": FORBIDDEN, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
     },
 }
+# The evidence files removed under the retention policy: admins only.
+RETENTION = {"retention_report": {"get": ADMIN_ONLY_GET}, "retention_report_csv": {"get": ADMIN_ONLY_GET}}
 EXPECTED = (
-    STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS | EXPORTS | OUTCOMES | APPEALS
+    STUDENT_WORK
+    | MARKING
+    | OBSERVATIONS
+    | RESULTS
+    | COHORTS
+    | DOCUMENTS
+    | EXPORTS
+    | OUTCOMES
+    | APPEALS
+    | RETENTION
 )
 
 
