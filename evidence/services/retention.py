@@ -30,6 +30,8 @@ from evidence.models import Appeal, Attempt, EvidenceItem, Judgement
 logger = logging.getLogger(__name__)
 # Any number that no other advisory lock of the portal uses.
 SCHEDULE_LOCK_KEY = 120_130
+# Evidence rows read at a time.
+CHUNK = 500
 # The daily run starts at this hour, Sydney time, when nobody is marking.
 DAILY_AT = datetime.time(2, 30)
 
@@ -115,12 +117,15 @@ def apply_retention(now=None, *, apply=False, on_item=None):
     """
     now = now or timezone.now()
     run = RetentionRun(applied=apply)
-    for item in expired_evidence(now).iterator(chunk_size=500):
-        run.found.append(item)
-        if apply and remove_evidence_file(item, now=now):
-            run.removed.append(item)
-        if on_item:
-            on_item(item)
+    # The ids first, then the rows a chunk at a time: no cursor stays open across the deletions.
+    expired_ids = list(expired_evidence(now).values_list("pk", flat=True))
+    for start in range(0, len(expired_ids), CHUNK):
+        for item in expired_evidence(now).filter(pk__in=expired_ids[start : start + CHUNK]):
+            run.found.append(item)
+            if apply and remove_evidence_file(item, now=now):
+                run.removed.append(item)
+            if on_item:
+                on_item(item)
     return run
 
 
