@@ -323,3 +323,19 @@ def _many_appeals(enrolment, count):
             signed_at=timezone.now(),
             sha256="0" * 64,
         )
+
+
+def test_the_appeals_page_reads_the_same_number_of_queries_however_many(enrolment, client, alice, erin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _many_appeals(enrolment, 2)
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("evidence:appeal_list"))
+    _many_appeals(enrolment, 8)
+    with CaptureQueriesContext(connection) as ten:
+        page = text(client.get(reverse("evidence:appeal_list")))
+
+    assert page.count("Waiting for a reviewer") == 10
+    assert len(ten) == len(two)

@@ -284,3 +284,28 @@ def test_the_removed_file_report_makes_names_safe_for_a_spreadsheet(enrolment, c
     )
 
     assert rows[0]["File name"] == "'=HYPERLINK(1).pdf"
+
+
+def test_the_report_page_reads_the_same_number_of_queries_however_many_files(
+    enrolment, fnscus504, charlie, bob, client, alice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    judged(handed_in(enrolment, 1, charlie), bob, relativedelta(months=8))
+    apply_retention(NOW, apply=True)
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("evidence:retention_report"))
+    for number in (1, 2):
+        judged(
+            handed_in(fnscus504, number, charlie, f"t{number}.pdf", PDF + bytes([number])),
+            bob,
+            relativedelta(months=9),
+        )
+    apply_retention(NOW, apply=True)
+    with CaptureQueriesContext(connection) as three:
+        page = text(client.get(reverse("evidence:retention_report")))
+
+    assert "3 files removed" in page
+    assert len(three) == len(one)
