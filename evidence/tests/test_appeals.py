@@ -339,3 +339,13 @@ def test_the_appeals_page_reads_the_same_number_of_queries_however_many(enrolmen
 
     assert page.count("Waiting for a reviewer") == 10
     assert len(ten) == len(two)
+
+
+def test_the_admin_site_shows_appeals_but_cannot_change_them(assigned, erin, client, alice):
+    decision = decide(assigned, erin)
+    client.force_login(alice)
+
+    assert "Charlie Wilson" in text(client.get(reverse("admin:evidence_appeal_changelist")))
+    assert client.get(reverse("admin:evidence_appealdecision_change", args=[decision.pk])).status_code == 200
+    assert client.post(reverse("admin:evidence_appeal_delete", args=[assigned.pk])).status_code == 403
+    assert client.get(reverse("admin:evidence_appealassignment_add")).status_code == 403
