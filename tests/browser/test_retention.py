@@ -1,4 +1,4 @@
-"""A file past its retention period is removed: the student and assessor see when; the admin reads the report."""
+"""A file past its retention period is removed: the student and the assessor see when; the admin reads the report."""
 
 import csv
 import re
@@ -33,7 +33,7 @@ def removed(enrolled, charlie, bob):
 
 @pytest.mark.browser
 def test_student_sees_when_the_file_was_removed_and_the_admin_lists_it(
-    page, new_context, alice, charlie, removed, tmp_path
+    page, new_context, alice, bob, charlie, removed, tmp_path
 ):
     today = timezone.localdate().strftime("%d/%m/%Y")
     sign_in(page, charlie)
@@ -49,6 +49,14 @@ def test_student_sees_when_the_file_was_removed_and_the_admin_lists_it(
     assert gone.status == 410
     expect(page.get_by_role("heading", name="This file has been removed")).to_be_visible()
     assert_accessible(page)
+
+    assessor = new_context().new_page()
+    sign_in(assessor, bob)
+    assessor.goto(f"/attempts/{removed.attempt_id}/mark/")
+    expect(assessor.get_by_role("region", name=re.compile("^Evidence"))).to_contain_text(
+        f"File removed under the retention policy on {today}"
+    )
+    assert_accessible(assessor)
 
     admin = new_context().new_page()
     sign_in(admin, alice)
