@@ -204,14 +204,9 @@ def can_view_appeal(user, appeal):
 
 
 def can_decide_appeal(user, appeal):
-    """Let only the appeal's assigned reviewer decide it, once."""
+    """Let only the appeal's assigned reviewer decide it (once: the service refuses a second decision)."""
     assignment = getattr(appeal, "assignment", None)
-    return (
-        user.is_authenticated
-        and assignment is not None
-        and assignment.reviewer_id == user.pk
-        and getattr(appeal, "decision", None) is None
-    )
+    return user.is_authenticated and assignment is not None and assignment.reviewer_id == user.pk
 
 
 def get_appeal_for(user, pk):

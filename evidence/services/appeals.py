@@ -37,6 +37,10 @@ class AlreadyAppealed(AppealError):
     """The result has an appeal already: a second press of the button, or a second tab."""
 
 
+class AlreadyDecided(AppealError):
+    """The appeal has its decision already: a second press of the button, or a second tab."""
+
+
 def appeal_closes_on(result):
     """The last day (Australia/Sydney) the result may be appealed."""
     return timezone.localdate(result.signed_at) + datetime.timedelta(days=settings.APPEAL_PERIOD_DAYS)
@@ -146,7 +150,7 @@ def decide_appeal(appeal, *, by, outcome, reasons, typed_name, password, reasses
     if assignment is None or assignment.reviewer_id != by.pk:
         raise PermissionDenied
     if AppealDecision.objects.filter(appeal=appeal).exists():
-        raise AppealError("This appeal has already been decided.")
+        raise AlreadyDecided("This appeal has already been decided: the decision is below.")
     reasons = (reasons or "").strip()
     if not reasons:
         raise AppealError("Give the reasons for your decision: the student reads them.")

@@ -349,3 +349,15 @@ def test_the_admin_site_shows_appeals_but_cannot_change_them(assigned, erin, cli
     assert client.get(reverse("admin:evidence_appealdecision_change", args=[decision.pk])).status_code == 200
     assert client.post(reverse("admin:evidence_appeal_delete", args=[assigned.pk])).status_code == 403
     assert client.get(reverse("admin:evidence_appealassignment_add")).status_code == 403
+
+
+def test_a_double_submitted_decision_says_it_was_decided_already(assigned, client, erin):
+    decide(assigned, erin)
+    client.force_login(erin)
+    response = client.post(
+        reverse("evidence:appeal_decide", args=[assigned.pk]),
+        {"outcome": "upheld", "reasons": "Again.", "typed_name": "Erin Park", "password": erin.raw_password},
+    )
+    assert response.status_code == 302
+    assert "This appeal has already been decided" in text(client.get(response.url))
+    assert AppealDecision.objects.get().outcome == "dismissed"

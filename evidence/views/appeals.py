@@ -20,6 +20,7 @@ from evidence.permissions import (
 from evidence.selectors import appeal_reviewers, appeals_for, unit_record
 from evidence.services.appeals import (
     AlreadyAppealed,
+    AlreadyDecided,
     AppealError,
     assign_appeal_reviewer,
     decide_appeal,
@@ -111,6 +112,9 @@ def appeal_decide(request, pk):
     if form.is_valid():
         try:
             decision = decide_appeal(appeal, by=request.user, **form.cleaned_data)
+        except AlreadyDecided as error:
+            messages.error(request, str(error))
+            return redirect(appeal)
         except AppealError as error:
             form.add_error(None, str(error))
         else:
@@ -127,7 +131,7 @@ def _appeal_context(request, appeal, decision_form=None):
     enrolment = appeal.result.enrolment
     is_student = can_work_on_enrolment(request.user, enrolment)
     decision = getattr(appeal, "decision", None)
-    may_decide = can_decide_appeal(request.user, appeal)
+    may_decide = can_decide_appeal(request.user, appeal) and decision is None
     return {
         "appeal": appeal,
         "result": appeal.result,
