@@ -40,6 +40,7 @@ def test_student_appeals_another_assessor_upholds_it_and_the_student_reads_the_o
         "My portfolio's second file shows 1.3: the call log of 12/11/2026."
     )
     appeal_section.get_by_label("Type your full name to sign the appeal").fill("Charlie Wilson")
+    save_screenshot(page, "appeal-form-student")
     appeal_section.get_by_role("button", name="Sign and lodge the appeal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile("^Appeal against the result for FNSPIM409")
