@@ -264,6 +264,17 @@ AVETMISS = {
     "study_reason": os.environ.get("AVETMISS_STUDY_REASON", "@@"),
     "vet_in_schools": os.environ.get("AVETMISS_VET_IN_SCHOOLS", "N"),
 }
+# A student may appeal a signed unit result within this many days of its signature.
+APPEAL_PERIOD_DAYS = int(os.environ.get("APPEAL_PERIOD_DAYS", "28"))
+# Evidence files are kept this long after the judgement that closed their attempt, then
+# `manage.py apply_retention` deletes them (the Standards' minimum is six months). Set
+# EVIDENCE_RETENTION_DAYS to count in days instead of months.
+EVIDENCE_RETENTION_MONTHS = int(os.environ.get("EVIDENCE_RETENTION_MONTHS", "6"))
+EVIDENCE_RETENTION_DAYS = (
+    int(os.environ["EVIDENCE_RETENTION_DAYS"]) if os.environ.get("EVIDENCE_RETENTION_DAYS") else None
+)
+# Results and record sheets are kept 30 years; nothing in the portal deletes them.
+RECORDS_RETENTION_YEARS = int(os.environ.get("RECORDS_RETENTION_YEARS", "30"))
 # New students' invitation links (a password-reset token) stay valid for a fortnight.
 PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 

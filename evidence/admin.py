@@ -9,6 +9,9 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Appeal,
+    AppealAssignment,
+    AppealDecision,
     Attempt,
     Cohort,
     CriterionMark,
@@ -102,6 +105,7 @@ class EvidenceItemAdmin(ReadOnlyAdmin):
         "text",
         "url",
         "criteria",
+        "file_removed_at",
     ]
     readonly_fields = ["download"]
 
@@ -109,6 +113,8 @@ class EvidenceItemAdmin(ReadOnlyAdmin):
     def download(self, item):
         if item.kind != EvidenceItem.Kind.FILE:
             return "—"
+        if item.file_removed:
+            return "Removed under the retention policy"
         return format_html('<a href="{}">Download {}</a>', item.get_absolute_url(), item.title)
 
 
@@ -222,3 +228,28 @@ class OutcomeExportAdmin(admin.ModelAdmin):
     @admin.display(description="file")
     def download(self, export):
         return format_html('<a href="{}">Download the file as it went out</a>', export.get_absolute_url())
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["result", "typed_name", "signed_at"]
+    search_fields = ["typed_name", "sha256", "result__enrolment__student__student_id"]
+    list_select_related = ["result__enrolment__student", "result__enrolment__tool__unit", "result__outcome"]
+
+
+@admin.register(AppealAssignment)
+class AppealAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["appeal", "reviewer", "assigned_by", "assigned_at"]
+    list_select_related = [
+        "appeal__result__enrolment__student",
+        "appeal__result__outcome",
+        "reviewer",
+        "assigned_by",
+    ]
+
+
+@admin.register(AppealDecision)
+class AppealDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["appeal", "outcome", "typed_name", "signed_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["appeal__result__enrolment__student", "appeal__result__outcome"]

@@ -179,15 +179,22 @@ class EvidenceItem(models.Model):
     url = models.URLField(max_length=1000, blank=True)
     criteria = models.ManyToManyField("units.PerformanceCriterion", blank=True, related_name="evidence")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When `manage.py apply_retention` deleted the file from storage; its name, size and
+    # SHA-256 stay on the row, so the record still says what was handed in.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="file") & ~Q(file="") & ~Q(sha256=""))
+                condition=(Q(kind="file") & ~Q(sha256="") & (~Q(file="") | Q(file_removed_at__isnull=False)))
                 | (Q(kind="text") & ~Q(text=""))
                 | (Q(kind="link") & ~Q(url="")),
                 name="evidence_has_its_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(file_removed_at__isnull=True) | Q(kind="file", file=""),
+                name="evidence_removed_file_is_gone",
             ),
         ]
 
@@ -196,6 +203,10 @@ class EvidenceItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("evidence:evidence_download", args=[self.pk])
+
+    @property
+    def file_removed(self):
+        return self.file_removed_at is not None
 
 
 class Declaration(models.Model):
@@ -586,3 +597,113 @@ class OutcomeExport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SignedRecordError("An outcome export is kept as the record of what went out.")
+
+
+# -- appeals: a student's appeal against a unit result, its review and decision ---------------
+
+
+class ImmutableRecord(models.Model):
+    """A dated, attributed entry that is written once: never changed, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SignedRecordError(f"{self._meta.verbose_name.capitalize()} records never change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedRecordError(f"{self._meta.verbose_name.capitalize()} records are never deleted.")
+
+
+class Appeal(SignedRecord):
+    """A student's signed appeal against a unit result, lodged within the RTO's appeal period.
+
+    One appeal per result: once decided, the result stands or is re-assessed, and a result
+    corrected after the re-assessment is a new result, which may be appealed in turn.
+    """
+
+    result = models.OneToOneField(UnitResult, models.PROTECT, related_name="appeal")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # Who signed the result appealed against: the review goes to someone else.
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    grounds = models.TextField()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(grounds=""), name="appeal_has_grounds"),
+        ]
+
+    def __str__(self):
+        return f"Appeal by {self.typed_name} against {self.result}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:appeal_detail", args=[self.pk])
+
+    @property
+    def status(self):
+        """Where the appeal stands, in words (with `assignment` and `decision` selected)."""
+        decision = getattr(self, "decision", None)
+        if decision is not None:
+            return decision.get_outcome_display()
+        if getattr(self, "assignment", None) is not None:
+            return "With the reviewer"
+        return "Waiting for a reviewer"
+
+
+class AppealAssignment(ImmutableRecord):
+    """An admin's choice of the assessor who reviews an appeal."""
+
+    appeal = models.OneToOneField(Appeal, models.PROTECT, related_name="assignment")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="appeal_reviews")
+    # The assessor who signed the result, copied from the appeal so that the database itself
+    # refuses them as its reviewer: an appeal is reviewed by a different assessor.
+    result_assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("result_assessor")), name="appeal_reviewer_not_the_assessor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} reviews {self.appeal}"
+
+
+class AppealDecision(SignedRecord):
+    """The reviewer's signed decision: upheld (the named tasks are assessed again) or dismissed."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Upheld: re-assessment"
+        DISMISSED = "dismissed", "Dismissed: the result stands"
+
+    appeal = models.OneToOneField(Appeal, models.PROTECT, related_name="decision")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    result_assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=9, choices=Outcome)
+    reasons = models.TextField()
+    # Upheld: the tasks whose new attempt the decision opened for the re-assessment.
+    reassessed_tasks = models.ManyToManyField("units.Task", blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["upheld", "dismissed"]), name="appeal_decision_outcome_known"
+            ),
+            models.CheckConstraint(condition=~Q(reasons=""), name="appeal_decision_has_reasons"),
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("result_assessor")), name="appeal_decided_not_by_the_assessor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.appeal}"
+
+    @property
+    def upheld(self):
+        return self.outcome == self.Outcome.UPHELD

@@ -9,7 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Attempt, Cohort, DocumentExport, Enrolment, EvidenceItem, OutcomeExport
+from .models import (
+    Appeal,
+    AppealAssignment,
+    Attempt,
+    Cohort,
+    DocumentExport,
+    Enrolment,
+    EvidenceItem,
+    OutcomeExport,
+)
 
 
 def can_manage_cohorts(user):
@@ -23,7 +32,16 @@ def can_view_enrolment(user, enrolment):
         return False
     if user.is_rto_admin or enrolment.student_id == user.pk:
         return True
-    return is_cohort_assessor(user, enrolment)
+    return is_cohort_assessor(user, enrolment) or reviews_appeal_of(user, enrolment)
+
+
+def reviews_appeal_of(user, enrolment):
+    """Say whether the user reviews an appeal against the enrolment's result: they read its work."""
+    return (
+        user.is_authenticated
+        and user.is_assessor
+        and AppealAssignment.objects.filter(reviewer=user, appeal__result__enrolment=enrolment).exists()
+    )
 
 
 def assesses_cohort(user, cohort):
@@ -166,3 +184,50 @@ def get_outcome_export_for(user, pk):
     if not can_export_outcomes(user):
         raise Http404
     return get_object_or_404(OutcomeExport.objects.select_related("exported_by"), pk=pk)
+
+
+def can_manage_appeals(user):
+    """Let only RTO admins see every appeal and assign its reviewer."""
+    return user.is_authenticated and user.is_rto_admin
+
+
+def can_view_appeal(user, appeal):
+    """Let the student who lodged it, its reviewer, the cohort's assessors and admins see an appeal."""
+    if not user.is_authenticated:
+        return False
+    if user.is_rto_admin or appeal.student_id == user.pk:
+        return True
+    assignment = getattr(appeal, "assignment", None)
+    if assignment is not None and assignment.reviewer_id == user.pk:
+        return True
+    return is_cohort_assessor(user, appeal.result.enrolment)
+
+
+def can_decide_appeal(user, appeal):
+    """Let only the appeal's assigned reviewer decide it (once: the service refuses a second decision)."""
+    assignment = getattr(appeal, "assignment", None)
+    return user.is_authenticated and assignment is not None and assignment.reviewer_id == user.pk
+
+
+def get_appeal_for(user, pk):
+    """Fetch an appeal the user may see, or 404."""
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "result__enrolment__tool__unit",
+            "result__enrolment__cohort",
+            "result__enrolment__student",
+            "result__outcome",
+            "assignment__reviewer",
+            "assignment__assigned_by",
+            "decision__reviewer",
+        ),
+        pk=pk,
+    )
+    if not can_view_appeal(user, appeal):
+        raise Http404
+    return appeal
+
+
+def can_see_retention_report(user):
+    """Let only RTO admins see which evidence files the retention policy removed."""
+    return user.is_authenticated and user.is_rto_admin

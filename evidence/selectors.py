@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evidence.models import (
+    Appeal,
     Attempt,
     Cohort,
     CriterionMark,
@@ -390,7 +391,14 @@ def unit_record(enrolment, *, for_student, today=None):
         rows.append(RecordTask(task_progress(task, enrolment, attempt, today), judgement))
     results = list(
         UnitResult.objects.filter(enrolment=enrolment)
-        .select_related("outcome", "acknowledgement", "assessor")
+        .select_related(
+            "outcome",
+            "acknowledgement",
+            "assessor",
+            "correction",
+            "appeal__assignment__reviewer",
+            "appeal__decision",
+        )
         .order_by("-signed_at", "-pk")
     )
     return UnitRecord(enrolment, rows, results)
@@ -459,4 +467,35 @@ def recent_exports(cohort, limit=5):
         DocumentExport.objects.filter(cohort=cohort).select_related("requested_by", "task__tool__unit")[
             :limit
         ]
+    )
+
+
+APPEAL_ROWS = (
+    "result__enrolment__student",
+    "result__enrolment__tool__unit",
+    "result__enrolment__cohort",
+    "result__outcome",
+    "assignment__reviewer",
+    "decision",
+)
+
+
+def appeals_for(viewer, *, decided):
+    """Return the appeals the viewer works on (admins: every one; a reviewer: those assigned to them).
+
+    Open ones oldest first, the order they are heard in; decided ones newest first. One query for
+    each page of them, with everything its rows show.
+    """
+    appeals = Appeal.objects.select_related(*APPEAL_ROWS).filter(decision__isnull=not decided)
+    if not viewer.is_rto_admin:
+        appeals = appeals.filter(assignment__reviewer=viewer)
+    return appeals.order_by("-signed_at", "-pk") if decided else appeals.order_by("signed_at", "pk")
+
+
+def appeal_reviewers():
+    """Return the active assessors who may be asked to review an appeal, by name."""
+    from assessor_portal.models import User
+
+    return list(
+        User.objects.filter(role=User.Role.ASSESSOR, is_active=True).order_by("last_name", "first_name")
     )

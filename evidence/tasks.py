@@ -32,3 +32,17 @@ def build_export_task(export_pk):
 def queue_export(export):
     """Queue the export's build for when the current transaction commits."""
     transaction.on_commit(lambda: build_export_task.enqueue(export.pk))
+
+
+@task
+def apply_retention_task():
+    """Delete the evidence files past their retention period, then queue tomorrow's run."""
+    from evidence.services.retention import apply_retention, schedule_retention
+
+    try:
+        run = apply_retention(apply=True)
+    finally:
+        # Queued even when this run failed: a file that cannot be deleted today must not stop
+        # every later run.
+        schedule_retention()
+    return len(run.removed)

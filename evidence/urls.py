@@ -3,6 +3,7 @@ from django.urls import path
 from assessor_portal.documents import document_paths
 
 from .views import (
+    appeals,
     avetmiss,
     cohorts,
     documents,
@@ -12,6 +13,7 @@ from .views import (
     outcomes,
     records,
     results,
+    retention,
     student,
 )
 
@@ -64,6 +66,12 @@ urlpatterns = [
     path("enrolments/<int:pk>/record/", results.enrolment_record, name="enrolment_record"),
     path("enrolments/<int:pk>/result/", results.enrolment_result, name="enrolment_result"),
     path("results/<int:pk>/acknowledge/", results.result_acknowledge, name="result_acknowledge"),
+    # Appeals against a unit result: lodged by the student, assigned by an admin, decided by a reviewer
+    path("results/<int:pk>/appeal/", appeals.appeal_lodge, name="appeal_lodge"),
+    path("appeals/", appeals.appeal_list, name="appeal_list"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/assign/", appeals.appeal_assign, name="appeal_assign"),
+    path("appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
     # Assessors: marking, judgements and signatures
     path("queue/", marking.marking_queue, name="marking_queue"),
     path("attempts/<int:pk>/mark/", marking.attempt_mark, name="attempt_mark"),
@@ -97,4 +105,7 @@ urlpatterns = [
     # RTO admins: the AVETMISS 8.0 training activity and subject files for the national collection
     path("outcomes/avetmiss/", avetmiss.avetmiss_export, name="avetmiss_export"),
     path("outcomes/avetmiss/<str:file>/", avetmiss.avetmiss_download, name="avetmiss_download"),
+    # RTO admins: the evidence files removed under the retention policy
+    path("retention/", retention.retention_report, name="retention_report"),
+    path("retention/removed.csv", retention.retention_report_csv, name="retention_report_csv"),
 ]

@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from evidence.models import CriterionMark, Judgement
+from evidence.models import AppealDecision, CriterionMark, Judgement
 
 
 class MarkForm(forms.Form):
@@ -133,3 +133,66 @@ class AcknowledgeResultForm(SigningForm):
 
     id_prefix = "ack"
     password = None
+
+
+class AppealForm(SigningForm):
+    """The student's appeal against their unit result: their grounds, signed with their typed name."""
+
+    id_prefix = "appeal"
+    password = None
+    typed_name = forms.CharField(label="Type your full name to sign the appeal", max_length=200)
+    grounds = forms.CharField(
+        label="Your grounds for the appeal",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what you believe is wrong with the result, and why: name the tasks and the evidence.",
+    )
+
+
+class AssignReviewerForm(forms.Form):
+    """An admin's choice of the assessor who reviews an appeal: anyone but the result's assessor.
+
+    The choices come from the list of assessors the view read once for every row of its page.
+    """
+
+    reviewer = forms.ChoiceField(label="Reviewer")
+
+    def __init__(self, *args, reviewers, appeal, **kwargs):
+        kwargs.setdefault("prefix", f"appeal{appeal.pk}")
+        super().__init__(*args, **kwargs)
+        self.reviewers = {str(user.pk): user for user in reviewers if user.pk != appeal.assessor_id}
+        self.fields["reviewer"].choices = [("", "Choose an assessor")] + [
+            (pk, user.get_full_name() or user.username) for pk, user in self.reviewers.items()
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_reviewer(self):
+        return self.reviewers[self.cleaned_data["reviewer"]]
+
+
+class AppealDecisionForm(SigningForm):
+    """The reviewer's signed decision on an appeal, with the tasks an upheld appeal re-assesses."""
+
+    id_prefix = "decide"
+    outcome = forms.ChoiceField(
+        label="Decision", choices=AppealDecision.Outcome.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The student reads these with the decision.",
+    )
+    reassessed_tasks = forms.ModelMultipleChoiceField(
+        label="Tasks to assess again (upheld only)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each gets a new attempt, even past its maximum; the cohort's assessors judge it.",
+    )
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reassessed_tasks"].queryset = tasks
+        self.fields["reassessed_tasks"].label_from_instance = lambda task: f"Task {task.number}: {task.title}"

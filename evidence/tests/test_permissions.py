@@ -13,6 +13,7 @@ from django.urls import URLPattern, reverse
 
 from evidence import urls as evidence_urls
 from evidence.models import Attempt, DocumentExport, EvidenceItem, OutcomeExport
+from evidence.services.appeals import lodge_appeal
 from evidence.services.attempts import add_file_evidence, add_text_evidence, open_attempt
 from evidence.services.marking import record_unit_result
 from evidence.services.outcomes import export_outcomes
@@ -134,7 +135,34 @@ OUTCOMES = {
     "outcome_exports": {"get": ADMIN_ONLY_GET, "post": {**ADMIN_ONLY_POST, "alice": {400}}},
     "outcome_export_download": {"get": ADMIN_ONLY_GET},
 }
-EXPECTED = STUDENT_WORK | MARKING | OBSERVATIONS | RESULTS | COHORTS | DOCUMENTS | EXPORTS | OUTCOMES
+# Appeals: the world's appeal is charlie's, lodged and not yet assigned; an empty form is refused. Assessors see the appeals list (those they review); erin reviews none.
+APPEALS = {
+    "appeal_lodge": {
+        "post": {"charlie": FORM, "bob": FORBIDDEN, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "appeal_list": {"get": {"charlie": HIDDEN, "bob": OK, "alice": OK, "dana": HIDDEN, "erin": OK}},
+    "appeal_detail": {"get": READERS},
+    "appeal_assign": {
+        "post": {"charlie": HIDDEN, "bob": HIDDEN, "alice": REDIRECT, "dana": HIDDEN, "erin": HIDDEN}
+    },
+    "appeal_decide": {
+        "post": {"charlie": FORBIDDEN, "bob": FORBIDDEN, "alice": FORBIDDEN, "dana": HIDDEN, "erin": HIDDEN}
+    },
+}
+# The evidence files removed under the retention policy: admins only.
+RETENTION = {"retention_report": {"get": ADMIN_ONLY_GET}, "retention_report_csv": {"get": ADMIN_ONLY_GET}}
+EXPECTED = (
+    STUDENT_WORK
+    | MARKING
+    | OBSERVATIONS
+    | RESULTS
+    | COHORTS
+    | DOCUMENTS
+    | EXPORTS
+    | OUTCOMES
+    | APPEALS
+    | RETENTION
+)
 
 
 def close_without_closing_the_database(response):
@@ -173,6 +201,7 @@ def world(charlie, bob, alice, enrolment, portfolio, cohort):
     export.finished_at = result.signed_at
     export.save()
     outcomes = export_outcomes(by=alice, scope=OutcomeExport.Scope.SINCE_LAST, token=uuid.uuid4())
+    appeal = lodge_appeal(result, by=charlie, grounds="Withdrawn by mistake.", typed_name="Charlie Wilson")
     return {
         "enrolment_pk": enrolment.pk,
         "task_pk": portfolio.pk,
@@ -184,6 +213,7 @@ def world(charlie, bob, alice, enrolment, portfolio, cohort):
             "result": result.pk,
             "export": export.pk,
             "outcome": outcomes.pk,
+            "appeal": appeal.pk,
         },
         "criterion_pk": portfolio.criteria.first().pk,
         "code": "0" * 16,
@@ -196,6 +226,7 @@ def url_for(name, world):
     for key in pattern.pattern.converters:
         if key == "pk":
             owner = {"observation": "attempt"}.get(name.split("_")[0], name.split("_")[0])
+            owner = {"appeal_lodge": "result"}.get(name, owner)
             kwargs[key] = world["pk"][owner]
         else:
             kwargs[key] = world[key]

@@ -183,7 +183,9 @@ def attempt_reopen(request, pk):
 
 
 def _shown_as_image(item):
-    return item.content_type.startswith("image/") and opens_inline(item.content_type)
+    return (
+        not item.file_removed and item.content_type.startswith("image/") and opens_inline(item.content_type)
+    )
 
 
 def _marking_context(request, attempt, sign_form=None, check_form=None):

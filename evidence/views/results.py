@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.forms.marking import AcknowledgeResultForm, UnitResultForm
+from evidence.forms.marking import AcknowledgeResultForm, AppealForm, UnitResultForm
 from evidence.models import OutcomeCode, UnitResult
 from evidence.permissions import can_record_result, can_work_on_enrolment, get_enrolment_for
 from evidence.selectors import unit_record
+from evidence.services.appeals import appeal_closes_on, appeal_refusal
 from evidence.services.marking import MarkingError, acknowledge_result, record_unit_result, unit_result_rule
 
 
@@ -17,7 +18,7 @@ from evidence.services.marking import MarkingError, acknowledge_result, record_u
 @login_required
 def enrolment_record(request, pk):
     enrolment = get_enrolment_for(request.user, pk)
-    return render(request, "evidence/enrolment_record.html", _record_context(request, enrolment))
+    return render(request, "evidence/enrolment_record.html", record_context(request, enrolment))
 
 
 @require_POST
@@ -35,7 +36,7 @@ def enrolment_result(request, pk):
         else:
             messages.success(request, f"Signed: {result.outcome.label} ({result.outcome.code}).")
             return redirect("evidence:enrolment_record", enrolment.pk)
-    context = _record_context(request, enrolment, result_form=form)
+    context = record_context(request, enrolment, result_form=form)
     return render(request, "evidence/enrolment_record.html", context, status=400)
 
 
@@ -55,7 +56,7 @@ def result_acknowledge(request, pk):
         else:
             messages.success(request, "Signed. Your result is acknowledged.")
             return redirect("evidence:enrolment_record", enrolment.pk)
-    context = _record_context(request, enrolment, acknowledge_form=form)
+    context = record_context(request, enrolment, acknowledge_form=form)
     return render(request, "evidence/enrolment_record.html", context, status=400)
 
 
@@ -63,12 +64,17 @@ def _outcomes():
     return list(OutcomeCode.objects.filter(recordable=True).order_by("code"))
 
 
-def _record_context(request, enrolment, result_form=None, acknowledge_form=None):
+def record_context(request, enrolment, result_form=None, acknowledge_form=None, appeal_form=None):
     is_student = can_work_on_enrolment(request.user, enrolment)
     may_record = can_record_result(request.user, enrolment)
     record = unit_record(enrolment, for_student=is_student)
     current = record.current_result
+    appealable = is_student and current is not None and not hasattr(current, "appeal")
+    refusal = appeal_refusal(current) if appealable else ""
     return {
+        "appeal_form": (appeal_form or AppealForm()) if appealable and not refusal else None,
+        "appeal_closes_on": appeal_closes_on(current) if appealable else None,
+        "appeal_refusal": refusal,
         "enrolment": enrolment,
         "unit": enrolment.tool.unit,
         "student": enrolment.student,

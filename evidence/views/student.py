@@ -172,6 +172,8 @@ def evidence_download(request, pk):
     item = get_evidence_for(request.user, pk)
     if item.kind != EvidenceItem.Kind.FILE:
         raise Http404
+    if item.file_removed:
+        return render(request, "evidence/evidence_removed.html", {"item": item}, status=410)
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=not opens_inline(item.content_type),
