@@ -134,6 +134,10 @@ EXPORTS = {
 OUTCOMES = {
     "outcome_exports": {"get": ADMIN_ONLY_GET, "post": {**ADMIN_ONLY_POST, "alice": {400}}},
     "outcome_export_download": {"get": ADMIN_ONLY_GET},
+    # The AVETMISS files: admins only; a download asked for with no collection period is the page
+    # with the form's errors.
+    "avetmiss_export": {"get": ADMIN_ONLY_GET},
+    "avetmiss_download": {"get": {**ADMIN_ONLY_GET, "alice": {400}}},
 }
 # Appeals: the world's appeal is charlie's, lodged and not yet assigned; an empty form is refused. Assessors see the appeals list (those they review); erin reviews none.
 APPEALS = {
@@ -217,6 +221,7 @@ def world(charlie, bob, alice, enrolment, portfolio, cohort):
         },
         "criterion_pk": portfolio.criteria.first().pk,
         "code": "0" * 16,
+        "file": "zip",
     }
 
 
