@@ -26,7 +26,7 @@ def s3_storage(*, bucket, endpoint_url=None, region=None, addressing_style=None,
     transfer.max_in_memory_upload_chunks = PARTS_AT_ONCE
     transfer.max_in_memory_download_chunks = PARTS_AT_ONCE
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "assessor_portal.s3_storage.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint_url or None,
