@@ -12,8 +12,15 @@ PART_BYTES = 8 * 1024 * 1024
 PARTS_AT_ONCE = 2
 
 
-def s3_storage(*, bucket, endpoint_url=None, region=None, addressing_style=None, url_seconds=60):
-    """The STORAGES entry for a private bucket whose downloads are short-lived presigned links."""
+def s3_storage(
+    *, bucket, endpoint_url=None, region=None, addressing_style=None, url_seconds=60, acl="private"
+):
+    """The STORAGES entry for a private bucket whose downloads are short-lived presigned links.
+
+    acl=None sends no ACL with each object, for a bucket whose ACLs are disabled (S3 Object
+    Ownership "bucket owner enforced", AWS's default for new buckets): it is private by its
+    Block Public Access settings and policy alone.
+    """
     from boto3.s3.transfer import TransferConfig
 
     transfer = TransferConfig(
@@ -33,7 +40,7 @@ def s3_storage(*, bucket, endpoint_url=None, region=None, addressing_style=None,
             "region_name": region or None,
             "addressing_style": _addressing_style(endpoint_url, addressing_style),
             "signature_version": "s3v4",
-            "default_acl": "private",
+            "default_acl": acl or None,
             "querystring_auth": True,
             # A download link works for this many seconds: long enough to follow the redirect,
             # too short to be worth passing on.

@@ -173,7 +173,11 @@ S3_BUCKET = {
     "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
 }
 if S3_BUCKET["bucket"]:
-    DEFAULT_STORAGE = s3_storage(**S3_BUCKET, url_seconds=int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "60")))
+    DEFAULT_STORAGE = s3_storage(
+        **S3_BUCKET,
+        url_seconds=int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "60")),
+        acl=os.environ.get("AWS_DEFAULT_ACL", "private"),
+    )
     EVIDENCE_DOWNLOAD_ORIGINS = [s3_download_origin(**S3_BUCKET)]
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

@@ -64,3 +64,7 @@ def test_without_a_bucket_evidence_stays_on_the_local_disk():
         env=PRODUCTION,
     )
     assert result.stdout.split()[-1] == "django.core.files.storage.FileSystemStorage", result.stderr
+
+
+def test_a_bucket_with_acls_disabled_gets_objects_with_no_acl():
+    assert settings_with(PRODUCTION | BUCKET | {"AWS_DEFAULT_ACL": ""})["acl"] is None
