@@ -15,8 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from assessor_portal.pdf import PortalURLFetcher, stored_file_url
 from assessor_portal.s3 import PART_BYTES, s3_download_origin
 from evidence.models import DocumentExport, EvidenceItem, RecordSheetCopy
 from evidence.services.marking import record_unit_result
@@ -183,6 +186,13 @@ def test_the_worker_deletes_an_old_export_from_the_bucket(s3, bob, cohort, enrol
     DocumentExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
     build_export(request_export(cohort, by=bob, kind="record_sheets", format="pdf"))
     assert s3.object_names() == [DocumentExport.objects.get().file.name]
+
+
+def test_the_pdf_renderer_reads_a_drawn_signature_from_the_bucket(s3):
+    """Cover sheets and record sheets print the student's drawn signature, kept beside the evidence."""
+    name = default_storage.save("signatures/drawn.png", ContentFile(PNG))
+    assert s3.read(name) == PNG
+    assert PortalURLFetcher().fetch(stored_file_url(name)).read() == PNG
 
 
 def multipart_file_body(boundary, filename, path):
