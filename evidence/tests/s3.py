@@ -117,4 +117,9 @@ def s3(s3_server, settings):
     storage, origin = bucket.settings
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": [*settings.SECURE_CSP["img-src"], origin]}
-    return bucket
+    yield bucket
+    # The server lives for the whole session: give back what the test stored (200 MB, for one).
+    client = bucket.client()
+    for name in bucket.object_names():
+        client.delete_object(Bucket=bucket.name, Key=name)
+    client.delete_bucket(Bucket=bucket.name)
