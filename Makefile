@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-dev pdf-libs
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/marking.py
 	$(BIN)/python bench/upload_memory.py
+	$(BIN)/python bench/s3_upload.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/exports.py

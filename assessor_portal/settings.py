@@ -13,6 +13,8 @@ import font_source_sans_pro
 from django.utils.csp import CSP
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
+from assessor_portal.s3 import s3_download_origin, s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -163,19 +165,24 @@ STATICFILES_DIRS = [
 ]
 # Evidence files: local MEDIA_ROOT by default; any S3-compatible store by setting the bucket.
 # Either way files are private: MEDIA_URL is never routed, downloads go through a checked view.
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+# With a bucket, a download is a redirect to a presigned link that works for AWS_QUERYSTRING_EXPIRE
+# seconds (assessor_portal/downloads.py); the bucket stays private (assessor_portal/s3.py).
+S3_BUCKET = {
+    "bucket": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "region": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+}
+if S3_BUCKET["bucket"]:
+    DEFAULT_STORAGE = s3_storage(
+        **S3_BUCKET,
+        url_seconds=int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "60")),
+        acl=os.environ.get("AWS_DEFAULT_ACL", "private"),
+    )
+    EVIDENCE_DOWNLOAD_ORIGINS = [s3_download_origin(**S3_BUCKET)]
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    EVIDENCE_DOWNLOAD_ORIGINS = []
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {
@@ -278,12 +285,13 @@ RECORDS_RETENTION_YEARS = int(os.environ.get("RECORDS_RETENTION_YEARS", "30"))
 # New students' invitation links (a password-reset token) stay valid for a fortnight.
 PASSWORD_RESET_TIMEOUT = 14 * 24 * 60 * 60
 
-# Scripts, styles, images and frames only from the portal itself; no inline script anywhere.
+# Scripts, styles, images and frames only from the portal itself (images also from the evidence
+# bucket, where an image download redirects); no inline script anywhere.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *EVIDENCE_DOWNLOAD_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

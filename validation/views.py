@@ -4,11 +4,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessor_portal.documents import document_response
+from assessor_portal.downloads import stored_file_response
 from evidence.models import EvidenceItem
 from evidence.uploads import opens_inline
 
@@ -136,14 +137,15 @@ def item_evidence(request, pk, evidence_pk):
     _, evidence = get_item_evidence_for(request.user, pk, evidence_pk)
     if evidence.kind != EvidenceItem.Kind.FILE:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=not opens_inline(evidence.content_type),
+    if evidence.file_removed:
+        return render(request, "evidence/evidence_removed.html", {"item": evidence}, status=410)
+    response = stored_file_response(
+        evidence.file,
         filename=evidence.title,
         content_type=evidence.content_type,
+        as_attachment=not opens_inline(evidence.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from evidence.models import Cohort, Enrolment
+from evidence.tests.s3 import s3, s3_server  # noqa: F401  (a real S3 server and a fresh bucket)
 from units.demo import load_demo_tool
 
 

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from assessor_portal.downloads import stored_file_response
 from evidence.forms.exports import ExportForm
 from evidence.models import DocumentExport
 from evidence.permissions import get_cohort_to_follow, get_export_for
@@ -52,11 +53,9 @@ def export_download(request, pk):
     export = get_export_for(request.user, pk)
     if not export.is_done:
         raise Http404
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        export.file,
         filename=export_filename(export),
         content_type=CONTENT_TYPES[export.format],
+        as_attachment=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from assessor_portal.downloads import stored_file_response
 from assessor_portal.http import client_ip
 from evidence.forms.attempts import (
     CriteriaForm,
@@ -174,14 +175,13 @@ def evidence_download(request, pk):
         raise Http404
     if item.file_removed:
         return render(request, "evidence/evidence_removed.html", {"item": item}, status=410)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not opens_inline(item.content_type),
+    response = stored_file_response(
+        item.file,
         filename=item.title,
         content_type=item.content_type,
+        as_attachment=not opens_inline(item.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
