@@ -6,6 +6,7 @@ boto3 client of its own. A download is a redirect to a presigned link that works
 """
 
 import datetime
+import hashlib
 import http.client
 import io
 import json
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -23,9 +25,13 @@ from assessor_portal.pdf import PortalURLFetcher, stored_file_url
 from assessor_portal.s3 import PART_BYTES, s3_download_origin
 from evidence.models import DocumentExport, EvidenceItem, RecordSheetCopy
 from evidence.services.marking import record_unit_result
+from evidence.services.retention import apply_retention
 from evidence.tests.files import PDF, PNG, TEXT, upload
 from evidence.tests.journeys import satisfactory
 from evidence.tests.s3 import REGION
+
+# The retention tests' own way of handing in and judging a file a given time ago.
+from evidence.tests.test_retention import NOW, handed_in, judged
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +140,27 @@ def test_deleting_a_file_through_the_storage_removes_the_object(s3, uploaded):
     storage.delete(name)
     assert s3.object_names() == []
     assert not storage.exists(name)
+
+
+def test_retention_deletes_exactly_the_expired_files_from_the_bucket(s3, enrolment, fnscus504, charlie, bob):
+    old = judged(handed_in(enrolment, 1, charlie, "old.pdf", PDF + b"old"), bob, relativedelta(months=7))
+    recent = judged(
+        handed_in(fnscus504, 1, charlie, "recent.pdf", PDF + b"recent"), bob, relativedelta(months=5)
+    )
+    stored = old.file.name
+
+    dry = apply_retention(NOW)
+    assert sorted(s3.object_names()) == sorted([stored, recent.file.name])
+    run = apply_retention(NOW, apply=True)
+
+    assert [item.pk for item in dry.found] == [item.pk for item in run.removed] == [old.pk]
+    assert s3.object_names() == [recent.file.name]
+    old.refresh_from_db()
+    assert (old.file.name, old.size, old.sha256) == (
+        "",
+        len(PDF + b"old"),
+        hashlib.sha256(PDF + b"old").hexdigest(),
+    )
 
 
 @pytest.fixture
