@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from assessor_portal.models import User
-from evidence.models import Attempt, Cohort, Enrolment
+from evidence.models import Appeal, Attempt, Cohort, Enrolment
 from units.models import AssessmentTool, PerformanceCriterion, Unit
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     call_command("load_demo")
     before = row_counts()
     call_command("load_demo")
-    assert row_counts() == before == (2, 25, 2, 5, 1, 6, 4)
+    assert row_counts() == before == (2, 25, 2, 6, 1, 6, 7)
     assert "demo-admin-2026" in capsys.readouterr().out
 
 
@@ -73,3 +73,22 @@ def test_demo_evidence_guide_is_filled_in_with_linked_evidence(client):
     assert guide.count("(task 1, attempt 1)") == 10  # each of the ten criteria has a piece linked
     assert "None linked" not in guide
     assert guide.count('aria-label="Completed: ticked"') == 10
+
+
+def test_demo_has_an_appeal_and_a_validation_plan_for_grace_to_work_on(client):
+    call_command("load_demo", stdout=None)
+    dana = User.objects.get(username="student2")
+    client.force_login(dana)
+    enrolment = Enrolment.objects.get(student=dana, tool__unit__code="FNSPIM409")
+    record = client.get(f"/enrolments/{enrolment.pk}/record/").content.decode()
+    assert "Competency not achieved" in record
+    assert "With the reviewer" in record
+    appeal = Appeal.objects.get(result__enrolment=enrolment)
+    assert "my CRM records include a contact plan" in client.get(f"/appeals/{appeal.pk}/").content.decode()
+
+    client.force_login(User.objects.get(username="assessor2"))
+    appeals = client.get("/appeals/").content.decode()
+    assert "Dana Lee" in appeals
+    plans = client.get("/validation/").content.decode()
+    assert "FNSPIM409" in plans
+    assert "Grace Kim" in plans

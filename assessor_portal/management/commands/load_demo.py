@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import Cohort, Enrolment
+from evidence.services.appeals import assign_appeal_reviewer, lodge_appeal
 from evidence.services.attempts import (
     add_file_evidence,
     add_text_evidence,
@@ -16,19 +18,30 @@ from evidence.services.attempts import (
     submit_attempt,
 )
 from evidence.services.cohorts import create_cohort, enrol_cohort
-from evidence.services.marking import COMPETENT, record_unit_result, save_mark, sign_judgement
+from evidence.services.marking import (
+    COMPETENT,
+    NOT_YET_COMPETENT,
+    record_unit_result,
+    save_mark,
+    sign_judgement,
+)
 from evidence.services.students import add_student
 from units.demo import load_demo_tool
 from units.importing import parse_unit_source
 from units.matrix import checklist_criteria
-from units.models import AssessmentTool
+from units.models import AssessmentTool, Unit
 from units.services import import_unit
+from units.services.catalogue import set_unit_reporting
+from validation.models import ValidationPlan
+from validation.services import create_plan
 
 # Demo sign-ins for a developer's machine; `make run` prints them. Never used in production.
 DEMO_USERS = [
     # (username, password, role, first name, family name, student ID)
     ("admin", "demo-admin-2026", "admin", "Alice", "Nguyen", ""),
     ("assessor", "demo-assessor-2026", "assessor", "Bob", "Taylor", ""),
+    # Assesses no cohort: validates Bob's judgements and reviews the appeal against one of them.
+    ("assessor2", "demo-assessor-2026", "assessor", "Grace", "Kim", ""),
     ("student", "demo-student-2026", "student", "Charlie", "Wilson", "S0001"),
     ("student2", "demo-student-2026", "student", "Dana", "Lee", "S0002"),
     ("student3", "demo-student-2026", "student", "Ethan", "Brown", "S0003"),
@@ -76,6 +89,16 @@ DEMO_NOTES = (
     "Preferred contact: phone (61%), email (29%), branch (10%).\n"
 )
 
+# What the demo units report to AVETMISS (NAT00060): nominal hours vary by state; these are an
+# example. 081101 is ASCED's Banking and Finance.
+DEMO_REPORTING = {"FNSCUS504": 50, "FNSPIM409": 30}
+DEMO_FIELD_OF_EDUCATION = "081101"
+
+DEMO_APPEAL_GROUNDS = (
+    "My complaint file shows the refund referred to my team leader (2.4), and my CRM records "
+    "include a contact plan for each customer. Please look at both again."
+)
+
 DEMO_COHORT = {
     "name": "Diploma of Financial Services, term 4 2026",
     "code": "FNS-2026-T4",
@@ -104,6 +127,9 @@ class Command(BaseCommand):
         assessor = get_user_model().objects.get(username="assessor")
         self._judged_work(enrolments.filter(student__username="student2"), assessor)
         self._competent(enrolments.filter(student__username="student3"), assessor)
+        self._appealed(enrolments.filter(student__username="student2"), assessor, admin)
+        self._reporting(admin)
+        self._validation_plan(admin)
         self.stdout.write(self.signins)
 
     def _cohort(self, admin):
@@ -184,6 +210,61 @@ class Command(BaseCommand):
             password=ASSESSOR_PASSWORD,
         )
         self.stdout.write(f"{enrolment.tool.unit.code}: {enrolment.student} recorded Competent")
+
+    @transaction.atomic
+    def _appealed(self, enrolments, assessor, admin):
+        """Dana's FNSPIM409 Not satisfactory three times and Not yet competent; she appeals to Grace."""
+        enrolment = next((e for e in enrolments if e.tool.unit.code == "FNSPIM409"), None)
+        if enrolment is None or enrolment.attempts.exists():
+            return
+        task = enrolment.tool.tasks.get(number=1)
+        for number in range(1, task.max_attempts + 1):
+            attempt = self._hand_in(enrolment, 1, DEMO_PORTFOLIO[: min(number, 2)])
+            last = number == task.max_attempts
+            self._judge(
+                attempt,
+                assessor,
+                "NS",
+                "There is no contact plan (1.3, 3.2, 3.3) and the complaint is not referred on (2.4).",
+                answer="N",
+                resubmit_by=None if last else timezone.localdate() + datetime.timedelta(days=14),
+            )
+        result = record_unit_result(
+            enrolment,
+            by=assessor,
+            outcome=NOT_YET_COMPETENT,
+            typed_name=assessor.get_full_name(),
+            password=ASSESSOR_PASSWORD,
+        )
+        student = enrolment.student
+        appeal = lodge_appeal(
+            result, by=student, grounds=DEMO_APPEAL_GROUNDS, typed_name=student.get_full_name()
+        )
+        reviewer = get_user_model().objects.get(username="assessor2")
+        assign_appeal_reviewer(appeal, by=admin, reviewer=reviewer)
+        self.stdout.write(
+            f"{enrolment.tool.unit.code}: {student} appeals Not yet competent; {reviewer} reviews"
+        )
+
+    def _reporting(self, admin):
+        """The demo units' AVETMISS subject details, so the AVETMISS page checks only the RTO's settings."""
+        for unit in Unit.objects.filter(code__in=DEMO_REPORTING, nominal_hours__isnull=True):
+            set_unit_reporting(
+                unit,
+                by=admin,
+                nominal_hours=DEMO_REPORTING[unit.code],
+                field_of_education=DEMO_FIELD_OF_EDUCATION,
+                vet_flag=True,
+            )
+
+    def _validation_plan(self, admin):
+        """Grace validates a sample of Bob's FNSPIM409 judgements (an open plan, nothing reviewed yet)."""
+        unit = Unit.objects.filter(code="FNSPIM409").order_by("-release").first()
+        if unit is None or ValidationPlan.objects.filter(unit=unit).exists():
+            return
+        validator = get_user_model().objects.get(username="assessor2")
+        plan = create_plan(unit, by=admin, validator=validator, sample_size=2, token=uuid.uuid4(), seed=2026)
+        self.stdout.write(f"{unit.code}: validation plan of {plan.items.count()} judgements for {validator}")
 
     def _hand_in(self, enrolment, number, answers):
         """Hand in written evidence: (title, text) or (title, text, the criteria codes it shows)."""
