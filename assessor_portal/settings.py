@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "assessor_portal",
     "units",
     "evidence",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

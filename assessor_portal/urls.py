@@ -46,6 +46,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("units.urls")),
     path("", include("evidence.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
