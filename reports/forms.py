@@ -68,11 +68,25 @@ class ExceptionFilterForm(ReportFilterForm):
     """The shared filters, and how many days make work late and a student inactive."""
 
     waiting_days = forms.IntegerField(
-        label="Waiting for marking more than (days)", min_value=1, max_value=365, required=False
+        label="Late after (days)",
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text="Work waiting for marking longer than this is late.",
     )
     inactive_days = forms.IntegerField(
-        label="Inactive for (days)", min_value=1, max_value=365, required=False
+        label="Inactive after (days)",
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text="No activity in a unit for this long.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, default in (("waiting_days", settings.MARKING_DUE_DAYS), ("inactive_days", INACTIVE_DAYS)):
+            self.fields[name].initial = default
+            self.fields[name].widget.attrs["placeholder"] = default
 
     def clean(self):
         cleaned = super().clean()

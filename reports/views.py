@@ -42,6 +42,8 @@ def progress(request):
         return _download(request, "progress", header, rows)
     stage_url = reverse("reports:progress_students")
     page = Paginator(report.rows, PER_PAGE).get_page(request.GET.get("page"))
+    # Only the stages someone is at: ten columns of mostly zeros would hide the ones that matter.
+    shown = {stage.key for stage, count in report.totals if count}
     table = [
         (
             row,
@@ -52,6 +54,7 @@ def progress(request):
                     _link(stage_url, query, stage=stage.key, cohort=row.cohort_id or "", unit=row.unit_code),
                 )
                 for stage, count in row.cells
+                if stage.key in shown
             ],
         )
         for row in page.object_list
@@ -65,6 +68,7 @@ def progress(request):
         "page": page,
         "table": table,
         "totals": totals,
+        "columns": [stage for stage, count in report.totals if count],
         "stage_chart": charts.horizontal_bars(
             [(stage.label, count, stage.colour) for stage, count in report.totals],
             title="Students by stage",
@@ -137,7 +141,7 @@ def exceptions(request):
         "form": form,
         "figures": figures,
         "workload": [
-            (row, _link(waiting_url, query, assessor=row.assessor.pk), display(row.oldest))
+            (row, _link(waiting_url, query, assessor=row.assessor.pk), display(row.oldest)[:10])
             for row in workload
         ],
         "waiting_days": days[0],

@@ -71,7 +71,7 @@ def test_work_waiting_longer_than_the_days_asked_is_listed_by_assessor(client, a
     client.force_login(alice)
     page = client.get(EXCEPTIONS).content.decode()
     assert figure(page, "Work waiting for marking too long") == 1
-    assert '<th scope="row" class="fw-normal">Bob Taylor</th>' in page
+    assert '<th scope="row" class="fw-normal text-nowrap">Bob Taylor</th>' in page
     assert '<td data-label="Waiting" class="text-end">2</td>' in page
     page = client.get(EXCEPTIONS, {"waiting_days": 3}).content.decode()
     assert figure(page, "Work waiting for marking too long") == 2
