@@ -7,11 +7,10 @@ one), an assessor only the cohorts they assess.
 """
 
 import datetime
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
@@ -20,23 +19,6 @@ from django.utils import timezone
 from evidence.models import Attempt, Cohort, Enrolment, EvidenceItem, Judgement, UnitResult
 from evidence.services.marking import COMPETENT, NOT_YET_COMPETENT
 from units.models import AssessmentTool, Task, Unit
-
-
-@contextmanager
-def report_queries():
-    """Run a report's reads without PostgreSQL's JIT compiler.
-
-    Its cost estimates for the stage query pass the JIT threshold, and compiling takes far longer
-    (half a second) than the query itself. SET LOCAL lasts to the end of the transaction; SQLite
-    has no JIT, and a transaction there would take the write lock (IMMEDIATE), so it gets none.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 @dataclass(frozen=True)
@@ -134,10 +116,14 @@ def stage_sql(enrolments):
     """Return (sql, params): a query of `enrolment_id, cohort_id, tool_id, stage` for the enrolments.
 
     Plain SQL that PostgreSQL and SQLite both run, in one pass over the attempts. It leans on a
-    rule the services keep: a new attempt opens only after a Not satisfactory one. So every
-    attempt but a task's latest is Not satisfactory; any other attempt is its task's latest; each
-    task started has exactly one attempt 1; and the tasks whose latest is Not satisfactory are
-    those started less those with another attempt.
+    rule the services keep: a new attempt, numbered one more than the last, opens only after a Not
+    satisfactory one. So every attempt but a task's latest is Not satisfactory; any other attempt
+    is its task's latest; each task started has exactly one attempt 1; the tasks whose latest is
+    Not satisfactory are those started less those with another attempt; and a Not satisfactory
+    attempt is the latest when no attempt numbered one more follows it.
+
+    No correlated subquery: PostgreSQL would estimate it so costly that it would JIT-compile the
+    query, which takes longer (half a second) than running it.
     """
     attempt, task, result = Attempt._meta.db_table, Task._meta.db_table, UnitResult._meta.db_table
     enrolment = Enrolment._meta.db_table
@@ -168,11 +154,11 @@ def stage_sql(enrolments):
             SUM(CASE WHEN a.status = 'S' THEN 1 ELSE 0 END) AS satisfactory,
             SUM(CASE WHEN a.status = 'assessing' THEN 1 ELSE 0 END) AS assessing,
             SUM(CASE WHEN a.status = 'submitted' THEN 1 ELSE 0 END) AS submitted,
-            SUM(CASE WHEN a.status = 'NS' AND a.resubmit_by IS NOT NULL AND NOT EXISTS (
-              SELECT 1 FROM {attempt} n
-              WHERE n.enrolment_id = a.enrolment_id AND n.task_id = a.task_id AND n.number > a.number
-            ) THEN 1 ELSE 0 END) AS resubmit
+            SUM(CASE WHEN a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL
+              THEN 1 ELSE 0 END) AS resubmit
           FROM {attempt} a
+          LEFT JOIN {attempt} later ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
+            AND later.number = a.number + 1 AND a.status = 'NS' AND a.resubmit_by IS NOT NULL
           WHERE a.enrolment_id {in_scope}
           GROUP BY a.enrolment_id
         ) t ON t.enrolment_id = e.id

@@ -17,7 +17,6 @@ from . import charts, selectors
 from .forms import ExceptionFilterForm, MonthForm, ReportFilterForm, StageForm
 from .listings import EXCEPTIONS, Row, display, results_listing, stage_listing
 from .permissions import check_can_view_reports
-from .selectors import report_queries
 
 PER_PAGE = 25
 FILTER_FIELDS = ("cohort", "unit", "assessor", "date_from", "date_to", "waiting_days", "inactive_days")
@@ -26,7 +25,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @require_safe
 @login_required
-@report_queries()
 def progress(request):
     form = _filter_form(request, ReportFilterForm)
     filters = form.filters()
@@ -86,7 +84,6 @@ def progress(request):
 
 @require_safe
 @login_required
-@report_queries()
 def progress_students(request):
     form = _filter_form(request, ReportFilterForm)
     stage = StageForm(request.GET)
@@ -98,7 +95,6 @@ def progress_students(request):
 
 @require_safe
 @login_required
-@report_queries()
 def progress_results(request):
     form = _filter_form(request, ReportFilterForm)
     month = MonthForm(request.GET)
@@ -110,7 +106,6 @@ def progress_results(request):
 
 @require_safe
 @login_required
-@report_queries()
 def exceptions(request):
     form = _filter_form(request, ExceptionFilterForm)
     filters = form.filters()
@@ -157,7 +152,6 @@ def exceptions(request):
 
 @require_safe
 @login_required
-@report_queries()
 def exception_list(request, kind):
     if kind not in EXCEPTIONS:
         raise Http404
