@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-dev pdf-libs
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/release_diff.py
+	$(BIN)/python bench/reports.py
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi

@@ -35,6 +35,7 @@ class Listing:
     objects: object  # a queryset, in the list's order
     row: Callable
     filename: str
+    pages: object = None  # what the page is cut from, when not the objects themselves
 
     def rows(self, objects=None):
         return [self.row(obj) for obj in (self.objects if objects is None else objects)]
@@ -71,6 +72,7 @@ def stage_listing(viewer, filters, stage):
         objects=selectors.students_at_stage(viewer, filters, stage),
         row=lambda e: Row([*_student(e), e.tool.unit.code, STAGE_LABELS[stage]], _record(e.pk)),
         filename=f"progress-{stage}",
+        pages=selectors.StagePages(selectors.students_at_stage(viewer, filters, stage)),
     )
 
 
@@ -152,17 +154,15 @@ def not_satisfactory_listing(viewer, filters, days):
             "Last submitted",
         ],
         objects=selectors.not_satisfactory_twice(viewer, filters),
-        row=lambda g: Row(
+        row=lambda a: Row(
             [
-                f"{g['enrolment__student__first_name']} {g['enrolment__student__last_name']}",
-                g["enrolment__student__student_id"],
-                g["enrolment__cohort__code"] or "No cohort",
-                g["enrolment__tool__unit__code"],
-                f"{g['task__number']}. {g['task__title']}",
-                g["times"],
-                g["last_submitted"],
+                *_student(a.enrolment),
+                a.enrolment.tool.unit.code,
+                f"{a.task.number}. {a.task.title}",
+                a.number,
+                a.submitted_at,
             ],
-            _record(g["enrolment_id"]),
+            _record(a.enrolment_id),
         ),
         filename="not-satisfactory-twice",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
@@ -74,13 +74,10 @@ def filter_choices(viewer):
     from assessor_portal.models import User
 
     cohorts = list(visible_cohorts(viewer).order_by("code"))
-    units = sorted(
-        set(
-            Unit.objects.filter(tools__enrolments__cohort__in=visible_cohorts(viewer))
-            .values_list("code", "title")
-            .distinct()
-        )
-    )
+    enrolled = Enrolment.objects.filter(tool__unit=OuterRef("pk"))
+    if not viewer.is_rto_admin:
+        enrolled = enrolled.filter(cohort__in=visible_cohorts(viewer))
+    units = sorted(set(Unit.objects.filter(Exists(enrolled)).values_list("code", "title")))
     assessors = list(
         User.objects.filter(assessed_cohorts__in=visible_cohorts(viewer))
         .distinct()
@@ -255,6 +252,31 @@ def students_at_stage(viewer, filters, stage):
     )
 
 
+class StagePages:
+    """The enrolments at a stage as a sequence a Paginator can page through: the stage query runs
+    once, for the ordered ids, and each page fetches its own 25 rows (two queries a page)."""
+
+    def __init__(self, enrolments):
+        self.enrolments = enrolments
+        self._ids = None
+
+    def _all_ids(self):
+        if self._ids is None:
+            self._ids = list(self.enrolments.values_list("pk", flat=True))
+        return self._ids
+
+    def count(self):
+        return len(self._all_ids())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        ids = self._all_ids()[index]
+        rows = Enrolment.objects.select_related("student", "cohort", "tool__unit").in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+
 @dataclass
 class MonthCount:
     month: datetime.date
@@ -388,7 +410,8 @@ class Workload:
 def workload(viewer, filters, days, *, now=None):
     """Count the work waiting in each assessor's cohorts, and how much of it waits over `days` days.
 
-    Work in a cohort with two assessors counts for both: either may mark it. Two queries.
+    Work in a cohort with two assessors counts for both: either may mark it (each attempt joins
+    each assessor once, so nothing is counted twice for one). Two queries.
     """
     from assessor_portal.models import User
 
@@ -399,8 +422,8 @@ def workload(viewer, filters, days, *, now=None):
         .order_by()
         .values("enrolment__cohort__assessors")
         .annotate(
-            waiting=Count("pk", distinct=True),
-            late=Count("pk", distinct=True, filter=Q(submitted_at__lt=cutoff)),
+            waiting=Count("pk"),
+            late=Count("pk", filter=Q(submitted_at__lt=cutoff)),
             oldest=Min("submitted_at"),
         )
     )
@@ -413,24 +436,26 @@ def workload(viewer, filters, days, *, now=None):
 
 
 def not_satisfactory_twice(viewer, filters):
-    """Return a row for each student and task judged Not satisfactory two times or more (values)."""
+    """Return, for each student and task judged Not satisfactory two times or more, the latest such
+    attempt (a queryset, by student).
+
+    An attempt after the first opens only after a Not satisfactory one, so a Not satisfactory
+    attempt numbered n is the n-th on its task: n of 2 or more is the rule's "twice".
+    """
+    next_not_satisfactory = Attempt.objects.filter(
+        enrolment=OuterRef("enrolment"),
+        task=OuterRef("task"),
+        number__gt=OuterRef("number"),
+        status=Attempt.Status.NOT_SATISFACTORY,
+    )
     return (
         Attempt.objects.filter(
-            enrolment__in=enrolments_in_scope(viewer, filters), status=Attempt.Status.NOT_SATISFACTORY
+            enrolment__in=enrolments_in_scope(viewer, filters),
+            status=Attempt.Status.NOT_SATISFACTORY,
+            number__gte=2,
         )
-        .order_by()
-        .values(
-            "enrolment_id",
-            "enrolment__student__first_name",
-            "enrolment__student__last_name",
-            "enrolment__student__student_id",
-            "enrolment__cohort__code",
-            "enrolment__tool__unit__code",
-            "task__number",
-            "task__title",
-        )
-        .annotate(times=Count("pk"), last_submitted=Max("submitted_at"))
-        .filter(times__gte=2)
+        .exclude(Exists(next_not_satisfactory))
+        .select_related("enrolment__student", "enrolment__cohort", "enrolment__tool__unit", "task")
         .order_by(
             "enrolment__student__last_name", "enrolment__student__first_name", "enrolment_id", "task__number"
         )

@@ -179,7 +179,9 @@ def _filter_form(request, form_class):
 def _listing_page(request, form, listing, *, back):
     if request.GET.get("download"):
         return _download(request, listing.filename, listing.columns, listing.rows())
-    page = Paginator(listing.objects, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(listing.objects if listing.pages is None else listing.pages, PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "listing": listing,
