@@ -60,6 +60,8 @@ def pick_pages():
     ]
     month = datetime.date.today().strftime("%Y-%m")
     timed = [
+        # Not a report: the portal's own cohort list, timed in the same run to show the machine's load.
+        Page("(cohort list)", "/cohorts/", admin),
         Page("results list", f"/reports/progress/results/?month={month}", admin),
         *[
             Page(f"{kind} list", f"/reports/exceptions/{kind}/", admin)
@@ -113,7 +115,7 @@ def main():
         f"{name}: {demo_counts['queries'][name]} queries on the demo, {scale} at scale"
         for name, scale in grew
     ]
-    failures += [f"{name}: p95 over {GOAL_P95_MS} ms" for name in over]
+    failures += [f"{name}: p95 over {GOAL_P95_MS} ms" for name in over if not name.startswith("(")]
     report(
         failures,
         passed=f"Report query counts equal on demo and scale data; every p95 within {GOAL_P95_MS} ms.",

@@ -154,7 +154,8 @@ def stage_sql(enrolments):
             SUM(CASE WHEN a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL
               THEN 1 ELSE 0 END) AS resubmit
           FROM {attempt} a
-          LEFT JOIN {attempt} later ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
+          LEFT JOIN (SELECT id, enrolment_id, task_id, number FROM {attempt} WHERE number >= 2) later
+            ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
             AND later.number = a.number + 1 AND a.status = 'NS' AND a.resubmit_by IS NOT NULL
           WHERE a.enrolment_id {in_scope}
           GROUP BY a.enrolment_id
