@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import make_user
-from evidence.models import Attempt, Enrolment
+from evidence.models import Attempt, Cohort, Enrolment
 from evidence.tests.conftest import cohort, tools  # noqa: F401  (fixtures)
 
 
@@ -44,3 +46,17 @@ def attempt(enrolment, *, number=1, task=1, status="draft", days_ago=0, resubmit
     )
     Attempt.objects.filter(pk=made.pk).update(created_at=when)
     return made
+
+
+def assert_queries_do_not_grow(client, url, *, cohort, tool, assessor, add_students, assert_num_queries):  # noqa: F811
+    """Count the page's queries with a few students, add many more (in a second cohort too), count again."""
+    add_students(cohort, tool, 2, "a")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_students(cohort, tool, 30, "b")
+    other = Cohort.objects.create(name="Evening", code="FNS-EV", start_date=datetime.date(2026, 10, 5))
+    other.assessors.add(assessor)
+    add_students(other, tool, 10, "c")
+    with assert_num_queries(len(few)):
+        client.get(url)
