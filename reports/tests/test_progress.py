@@ -105,7 +105,9 @@ def test_the_page_counts_each_cohort_and_unit_and_links_each_figure_to_its_stude
     assert 'role="img"' in page
     assert "Students by stage: 3 students in all. Not started 1, Drafting 0, Submitted 2" in page
     link = f"?stage=submitted&amp;cohort={cohort.pk}&amp;unit=FNSPIM409"
-    assert f'<a href="/reports/progress/students/{link}">2<span class="visually-hidden"> at Submitted,' in page
+    assert (
+        f'<a href="/reports/progress/students/{link}">2<span class="visually-hidden"> at Submitted,' in page
+    )
 
     listing = client.get(reverse("reports:progress_students"), {"stage": "submitted", "cohort": cohort.pk})
     text = listing.content.decode()
