@@ -67,6 +67,7 @@ def test_compliance_manager_reads_progress_follows_a_figure_and_downloads(page, 
     expect(page.get_by_role("link", name="Wei Student")).to_be_visible()
     expect(page.get_by_text("Yuki")).to_have_count(0)
     assert_accessible(page)
+    save_screenshot(page, "reports-submitted-list")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
