@@ -5,7 +5,8 @@
 1. Query counts of each report page, on `make run`'s demo data (SQLite) and on the scale data
    (PostgreSQL, 10,000 students in 300 cohorts): they must be the same, or the script exits 1.
 2. p50/p95 of each on the scale data, served by gunicorn with DEBUG=0 as `make serve` does, one
-   request at a time; the goal is a p95 of 150 ms or less (the script exits 1 past it).
+   request at a time; the goal is a p95 of 150 ms or less for each page (the script exits 1 past
+   it). Downloads ("(file)") are timed too, without the goal: they write every row.
 
 The lists behind the figures are measured for time only: on the demo data several are empty, and
 an empty page skips the query for its rows (their counts are pinned by reports/tests).
@@ -52,10 +53,10 @@ def pick_pages():
         Page("progress", "/reports/", admin),
         Page("progress, 1 cohort", f"/reports/?cohort={cohort.pk}", admin),
         Page("progress, assessor", "/reports/", assessor),
-        Page("progress XLSX", "/reports/?download=xlsx", admin),
+        Page("progress XLSX (file)", "/reports/?download=xlsx", admin),
         Page("exceptions", "/reports/exceptions/", admin),
         Page("exceptions, assessor", "/reports/exceptions/", assessor),
-        Page("exceptions CSV", "/reports/exceptions/?download=csv", admin),
+        Page("exceptions CSV (file)", "/reports/exceptions/?download=csv", admin),
         Page("submitted list", "/reports/progress/students/?stage=submitted", admin),
     ]
     month = datetime.date.today().strftime("%Y-%m")
@@ -115,7 +116,8 @@ def main():
         f"{name}: {demo_counts['queries'][name]} queries on the demo, {scale} at scale"
         for name, scale in grew
     ]
-    failures += [f"{name}: p95 over {GOAL_P95_MS} ms" for name in over if not name.startswith("(")]
+    # The goal is for pages; files are timed to be seen, and the reference page is not a report.
+    failures += [f"{name}: p95 over {GOAL_P95_MS} ms" for name in over if "(" not in name]
     report(
         failures,
         passed=f"Report query counts equal on demo and scale data; every p95 within {GOAL_P95_MS} ms.",
