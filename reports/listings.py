@@ -72,7 +72,7 @@ def stage_listing(viewer, filters, stage):
         objects=selectors.students_at_stage(viewer, filters, stage),
         row=lambda e: Row([*_student(e), e.tool.unit.code, STAGE_LABELS[stage]], _record(e.pk)),
         filename=f"progress-{stage}",
-        pages=selectors.StagePages(selectors.students_at_stage(viewer, filters, stage)),
+        pages=selectors.stage_pages(selectors.students_at_stage(viewer, filters, stage)),
     )
 
 
@@ -115,6 +115,7 @@ def overdue_listing(viewer, filters, days):
             _record(e.pk),
         ),
         filename="overdue-tasks",
+        pages=selectors.overdue_pages(selectors.overdue_tasks(viewer, filters, today=today)),
     )
 
 

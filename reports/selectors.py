@@ -263,29 +263,52 @@ def students_at_stage(viewer, filters, stage):
     )
 
 
-class StagePages:
-    """The enrolments at a stage as a sequence a Paginator can page through: the stage query runs
-    once, for the ordered ids, and each page fetches its own 25 rows (two queries a page)."""
+class KeyedPages:
+    """A long list as a sequence a Paginator can page through, read in two steps: the keys of the
+    rows, in order, from a narrow query (no wide rows dragged through the joins and the sort),
+    then the page's own rows, fetched by key.
 
-    def __init__(self, enrolments):
-        self.enrolments = enrolments
-        self._ids = None
+    With `all_keys`, every key is read once (for a list whose query is costly to run twice: two
+    queries a page); without, the count and the page's keys are asked for apart (three).
+    """
 
-    def _all_ids(self):
-        if self._ids is None:
-            self._ids = list(self.enrolments.values_list("pk", flat=True))
-        return self._ids
+    def __init__(self, keys, fetch, *, all_keys):
+        self.keys, self.fetch, self.all_keys = keys, fetch, all_keys
+        self._keys = None
+
+    def _every_key(self):
+        if self._keys is None:
+            self._keys = list(self.keys)
+        return self._keys
 
     def count(self):
-        return len(self._all_ids())
+        return len(self._every_key()) if self.all_keys else self.keys.count()
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, index):
-        ids = self._all_ids()[index]
+        return self.fetch(self._every_key()[index] if self.all_keys else list(self.keys[index]))
+
+
+def stage_pages(enrolments):
+    """Page through enrolments (students_at_stage()) by id: the stage query runs once."""
+
+    def fetch(ids):
         rows = Enrolment.objects.select_related("student", "cohort", "tool__unit").in_bulk(ids)
         return [rows[pk] for pk in ids]
+
+    return KeyedPages(enrolments.values_list("pk", flat=True), fetch, all_keys=True)
+
+
+def overdue_pages(pairs):
+    """Page through (enrolment, task) pairs (overdue_tasks()) by their keys."""
+
+    def fetch(keys):
+        rows = {(pair.pk, pair.task_pk): pair for pair in pairs.filter(pk__in={pk for pk, _ in keys})}
+        return [rows[key] for key in keys]
+
+    return KeyedPages(pairs.values_list("pk", "task_pk"), fetch, all_keys=False)
 
 
 @dataclass
@@ -376,7 +399,8 @@ def overdue_tasks(viewer, filters, *, today=None):
     )
     for days in sorted(set(day_counts)):
         overdue |= Q(task_due_days=days, starts__lt=today - datetime.timedelta(days=days))
-    handed_in = Attempt.objects.filter(enrolment=OuterRef("pk"), task=OuterRef("task_pk")).exclude(
+    # Work on a task is handed in once attempt 1 is: any later attempt follows a judgement of it.
+    handed_in = Attempt.objects.filter(enrolment=OuterRef("pk"), task=OuterRef("task_pk"), number=1).exclude(
         status=Attempt.Status.DRAFT
     )
     return (
