@@ -65,14 +65,15 @@ def _cohort(enrolment):
 
 
 def stage_listing(viewer, filters, stage):
+    enrolments = selectors.students_at_stage(viewer, filters, stage)
     return Listing(
         title=f"Students at “{STAGE_LABELS[stage]}”",
         intro="Each student's stage in the unit, as the progress report counts it.",
         columns=["Student", "Student ID", "Cohort", "Unit", "Stage"],
-        objects=selectors.students_at_stage(viewer, filters, stage),
+        objects=enrolments,
         row=lambda e: Row([*_student(e), e.tool.unit.code, STAGE_LABELS[stage]], _record(e.pk)),
         filename=f"progress-{stage}",
-        pages=selectors.stage_pages(selectors.students_at_stage(viewer, filters, stage)),
+        pages=selectors.stage_pages(enrolments),
     )
 
 
@@ -99,11 +100,12 @@ def results_listing(viewer, filters, month):
 
 def overdue_listing(viewer, filters, days):
     today = timezone.localdate()
+    pairs = selectors.overdue_tasks(viewer, filters, today=today)
     return Listing(
         title="Tasks overdue",
         intro="Tasks past their due date with nothing handed in (not started, or still a draft).",
         columns=["Student", "Student ID", "Cohort", "Unit", "Task", "Due", "Days overdue"],
-        objects=selectors.overdue_tasks(viewer, filters, today=today),
+        objects=pairs,
         row=lambda e: Row(
             [
                 *_student(e),
@@ -115,7 +117,7 @@ def overdue_listing(viewer, filters, days):
             _record(e.pk),
         ),
         filename="overdue-tasks",
-        pages=selectors.overdue_pages(selectors.overdue_tasks(viewer, filters, today=today)),
+        pages=selectors.overdue_pages(pairs),
     )
 
 

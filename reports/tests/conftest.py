@@ -49,7 +49,8 @@ def attempt(enrolment, *, number=1, task=1, status="draft", days_ago=0, resubmit
 
 
 def assert_queries_do_not_grow(client, url, *, cohort, tool, assessor, add_students, assert_num_queries):  # noqa: F811
-    """Count the page's queries with a few students, add many more (in a second cohort too), count again."""
+    """Count the page's queries with a few students, add many more (in a second cohort too), count
+    again: the same number, which is returned."""
     add_students(cohort, tool, 2, "a")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -60,3 +61,4 @@ def assert_queries_do_not_grow(client, url, *, cohort, tool, assessor, add_stude
     add_students(other, tool, 10, "c")
     with assert_num_queries(len(few)):
         client.get(url)
+    return len(few)
