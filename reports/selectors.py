@@ -139,6 +139,10 @@ def stage_sql(enrolments):
         in_scope, in_scope_params = f"IN ({scope})", scope_params
     else:  # every enrolment: no need to ask the database to check each one
         in_scope, in_scope_params = "IS NOT NULL", ()
+    # t: per enrolment, its tasks Satisfactory, its tasks whose latest is Not satisfactory (those
+    # started less those with another attempt), and whether work is being assessed (2) or
+    # submitted (1). rs: the enrolments with a latest Not satisfactory that has a resubmission
+    # date. Few aggregates keep the grouping in memory; rs joins only the attempts it needs.
     sql = f"""
         SELECT e.id AS enrolment_id, e.cohort_id AS cohort_id, e.tool_id AS tool_id,
           CASE
@@ -147,29 +151,30 @@ def stage_sql(enrolments):
             WHEN r.outcome_id IS NOT NULL THEN 'other'
             WHEN t.enrolment_id IS NULL THEN 'new'
             WHEN t.satisfactory = k.tasks THEN 'S'
-            WHEN t.resubmit > 0 THEN 'resubmit'
-            WHEN t.started > t.latest_other THEN 'NS'
-            WHEN t.assessing > 0 THEN 'assessing'
-            WHEN t.submitted > 0 THEN 'submitted'
+            WHEN rs.enrolment_id IS NOT NULL THEN 'resubmit'
+            WHEN t.not_satisfactory > 0 THEN 'NS'
+            WHEN t.waiting = 2 THEN 'assessing'
+            WHEN t.waiting = 1 THEN 'submitted'
             ELSE 'draft'
           END AS stage
         FROM {enrolment} e
         LEFT JOIN (
-          SELECT a.enrolment_id,
-            SUM(CASE WHEN a.number = 1 THEN 1 ELSE 0 END) AS started,
-            SUM(CASE WHEN a.status <> 'NS' THEN 1 ELSE 0 END) AS latest_other,
-            SUM(CASE WHEN a.status = 'S' THEN 1 ELSE 0 END) AS satisfactory,
-            SUM(CASE WHEN a.status = 'assessing' THEN 1 ELSE 0 END) AS assessing,
-            SUM(CASE WHEN a.status = 'submitted' THEN 1 ELSE 0 END) AS submitted,
-            SUM(CASE WHEN a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL
-              THEN 1 ELSE 0 END) AS resubmit
-          FROM {attempt} a
-          LEFT JOIN (SELECT id, enrolment_id, task_id, number FROM {attempt} WHERE number >= 2) later
-            ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
-            AND later.number = a.number + 1 AND a.status = 'NS' AND a.resubmit_by IS NOT NULL
-          WHERE a.enrolment_id {in_scope}
-          GROUP BY a.enrolment_id
+          SELECT enrolment_id,
+            SUM(CASE WHEN status = 'S' THEN 1 ELSE 0 END) AS satisfactory,
+            SUM(CASE WHEN number = 1 THEN 1 ELSE 0 END - CASE WHEN status <> 'NS' THEN 1 ELSE 0 END)
+              AS not_satisfactory,
+            MAX(CASE WHEN status = 'assessing' THEN 2 WHEN status = 'submitted' THEN 1 ELSE 0 END) AS waiting
+          FROM {attempt}
+          WHERE enrolment_id {in_scope}
+          GROUP BY enrolment_id
         ) t ON t.enrolment_id = e.id
+        LEFT JOIN (
+          SELECT DISTINCT a.enrolment_id
+          FROM {attempt} a
+          LEFT JOIN {attempt} later ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
+            AND later.number = a.number + 1
+          WHERE a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL AND a.enrolment_id {in_scope}
+        ) rs ON rs.enrolment_id = e.id
         LEFT JOIN (SELECT tool_id, COUNT(*) AS tasks FROM {task} GROUP BY tool_id) k ON k.tool_id = e.tool_id
         LEFT JOIN (
           SELECT enrolment_id, MAX(outcome_id) AS outcome_id FROM {result} u
@@ -178,7 +183,7 @@ def stage_sql(enrolments):
         ) r ON r.enrolment_id = e.id
         WHERE e.id {in_scope}
     """
-    return sql, (COMPETENT, NOT_YET_COMPETENT, *in_scope_params, *in_scope_params)
+    return sql, (COMPETENT, NOT_YET_COMPETENT, *in_scope_params, *in_scope_params, *in_scope_params)
 
 
 # -- progress ---------------------------------------------------------------------------------
