@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import EvidenceItem
+from evidence.models import Enrolment, EvidenceItem
 from evidence.tests.journeys import mark_all, sign, submitted
 from reports.tests.conftest import assert_queries_do_not_grow, attempt, enrol
 from units.models import Task, Unit
@@ -115,8 +115,6 @@ def test_judgements_held_for_a_quality_check_are_listed(
     client, alice, bob, charlie, cohort, pim409, settings
 ):
     settings.MARKING_QUALITY_CHECK = True
-    from evidence.models import Enrolment
-
     cohort.students.add(charlie)
     enrolment = Enrolment.objects.create(
         student=charlie, tool=pim409, cohort=cohort, enrolled_on=datetime.date(2026, 10, 5)

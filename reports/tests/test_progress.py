@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Attempt, Cohort
+from evidence.models import Attempt, Cohort, Enrolment
 from evidence.services.marking import record_unit_result
 from reports.selectors import ReportFilters, progress_report
 from reports.tests.conftest import assert_queries_do_not_grow, attempt, enrol
@@ -261,3 +261,35 @@ def test_query_count_does_not_grow_with_students(
         == queries
     )
     assert Attempt.objects.count() == 42
+
+
+def test_the_table_of_cohorts_and_units_is_paginated(client, alice, pim409):
+    for number in range(27):
+        cohort = Cohort.objects.create(
+            name=f"Group {number}", code=f"G{number:02}", start_date=datetime.date(2026, 10, 5)
+        )
+        enrol(cohort, pim409, f"s{number:02}")
+    client.force_login(alice)
+    page = client.get(PROGRESS).content.decode()
+    assert "Page 1 of 2" in page
+    assert ">G24</span>" in page
+    assert ">G25</span>" not in page
+    assert ">G26</span>" in client.get(PROGRESS, {"page": 2}).content.decode()
+
+
+def test_an_enrolment_made_outside_a_cohort_is_counted_for_admins(client, alice, charlie, pim409):
+    Enrolment.objects.create(student=charlie, tool=pim409, enrolled_on=datetime.date(2026, 10, 5))
+    client.force_login(alice)
+    page = client.get(PROGRESS).content.decode()
+    assert "Students by stage (1 enrolment)" in page
+    assert "No cohort" in page
+
+
+def test_the_date_range_counts_enrolments_made_in_it(client, alice, cohort, pim409):
+    enrol(cohort, pim409, "s1", enrolled_on=datetime.date(2026, 9, 1))
+    enrol(cohort, pim409, "s2", enrolled_on=datetime.date(2026, 10, 5))
+    client.force_login(alice)
+    page = client.get(PROGRESS, {"date_from": "2026-10-01", "date_to": "2026-10-31"}).content.decode()
+    assert "Students by stage (1 enrolment)" in page
+    assert "October 2026</th>" in page
+    assert "November 2026</th>" not in page
