@@ -238,3 +238,14 @@ def test_query_count_does_not_grow_with_students(
         )
         == queries
     )
+
+
+def test_an_assessors_name_is_escaped_in_the_chart_and_the_table(client, alice, bob, cohort, pim409):
+    bob.first_name = "<script>alert(1)</script>"
+    bob.save()
+    attempt(enrol(cohort, pim409, "s1"), status="submitted", days_ago=20)
+    client.force_login(alice)
+    page = client.get(EXCEPTIONS).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/scr…</text>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Taylor</th>" in page
