@@ -29,8 +29,6 @@ def progress(request):
     form = _filter_form(request, ReportFilterForm)
     filters = form.filters()
     report = selectors.progress_report(request.user, filters)
-    months = selectors.completions(request.user, filters)
-    query = _query(request)
     if request.GET.get("download"):
         header = ["Cohort", "Cohort name", "Unit", "Unit title", *[stage.label for stage in selectors.STAGES]]
         rows = [
@@ -38,10 +36,17 @@ def progress(request):
             for row in report.rows
         ]
         return _download(request, "progress", header, rows)
-    stage_url = reverse("reports:progress_students")
+    months = selectors.completions(request.user, filters)
+    return render(request, "reports/progress.html", _progress_context(request, form, report, months))
+
+
+def _progress_context(request, form, report, months):
+    """The progress page: its table a page at a time, its charts, and every figure's link."""
+    query = _query(request)
+    stage_url, results_url = reverse("reports:progress_students"), reverse("reports:progress_results")
     page = Paginator(report.rows, PER_PAGE).get_page(request.GET.get("page"))
     # Only the stages someone is at: ten columns of mostly zeros would hide the ones that matter.
-    shown = {stage.key for stage, count in report.totals if count}
+    columns = [stage for stage, count in report.totals if count]
     table = [
         (
             row,
@@ -52,34 +57,31 @@ def progress(request):
                     _link(stage_url, query, stage=stage.key, cohort=row.cohort_id or "", unit=row.unit_code),
                 )
                 for stage, count in row.cells
-                if stage.key in shown
+                if stage in columns
             ],
         )
         for row in page.object_list
     ]
-    totals = [(stage, count, _link(stage_url, query, stage=stage.key)) for stage, count in report.totals]
-    results_url = reverse("reports:progress_results")
-    month_rows = [(month, _link(results_url, query, month=f"{month.month:%Y-%m}")) for month in months]
-    context = {
+    return {
         "form": form,
         "report": report,
         "page": page,
         "table": table,
-        "totals": totals,
-        "columns": [stage for stage, count in report.totals if count],
+        "columns": columns,
+        "totals": [
+            (stage, count, _link(stage_url, query, stage=stage.key)) for stage, count in report.totals
+        ],
         "stage_chart": charts.horizontal_bars(
             [(stage.label, count, stage.colour) for stage, count in report.totals],
             title="Students by stage",
         ),
-        "months": month_rows,
+        "months": [(month, _link(results_url, query, month=f"{month.month:%Y-%m}")) for month in months],
         "month_chart": charts.columns(
             [(f"{month.month:%b}", f"{month.month:%Y}", month.results) for month in months],
             title="Unit results signed per month",
         ),
-        "query": query,
         "page_query": urlencode(query),
     }
-    return render(request, "reports/progress.html", context)
 
 
 @require_safe
@@ -145,7 +147,7 @@ def exceptions(request):
             title=f"Work waiting more than {days[0]} days, by assessor",
             unit="attempts",
         ),
-        "query": query,
+        "page_query": urlencode(query),
     }
     return render(request, "reports/exceptions.html", context)
 

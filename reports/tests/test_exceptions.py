@@ -249,3 +249,16 @@ def test_an_assessors_name_is_escaped_in_the_chart_and_the_table(client, alice, 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/scr…</text>" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Taylor</th>" in page
+
+
+def test_the_downloads_keep_the_filters_chosen(client, alice, cohort, pim409):
+    attempt(enrol(cohort, pim409, "s1"), status="submitted", days_ago=20)
+    client.force_login(alice)
+    page = client.get(EXCEPTIONS, {"waiting_days": 30}).content.decode()
+    assert 'href="?waiting_days=30&amp;download=csv"' in page
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(EXCEPTIONS, {"waiting_days": 30, "download": "csv"}).content.decode())
+        )
+    )
+    assert ["Work waiting for marking too long", "0"] in rows

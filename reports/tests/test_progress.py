@@ -142,6 +142,7 @@ def test_filters_narrow_the_counts_to_one_cohort(client, alice, bob, cohort, pim
     page = client.get(PROGRESS, {"cohort": other.pk}).content.decode()
     assert "Students by stage (2 enrolments)" in page
     assert "FNS-T4" not in page.split('id="table-heading"')[1]
+    assert f'href="?cohort={other.pk}&amp;download=xlsx"' in page
 
 
 def test_dates_in_the_wrong_order_are_explained_and_the_report_is_unfiltered(client, alice, cohort, pim409):
