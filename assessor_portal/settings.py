@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "evidence",
     "validation",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

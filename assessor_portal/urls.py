@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("evidence.urls")),
     path("validation/", include("validation.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),

@@ -172,7 +172,8 @@ class production_server:
             try:
                 urllib.request.urlopen(f"{base_url}/healthz", timeout=2)
                 return base_url
-            except (urllib.error.URLError, ConnectionError):
+            # Not up yet, or too busy starting to answer within 2 s.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
         self.stop()
         raise SystemExit("bin/serve did not answer within 120 seconds")

@@ -46,3 +46,50 @@ def test_one_student_form_gives_the_same_message(client, alice, cohort):
     )
     assert "Family name contains a control character (such as NUL); type it again." in page(response)
     assert not User.objects.filter(student_id="S1001").exists()
+
+
+def test_a_csv_name_that_a_spreadsheet_would_run_as_a_formula_is_refused_in_the_preview(
+    client, alice, cohort
+):
+    client.force_login(alice)
+    line = '"=HYPERLINK(""http://evil.example"",""Click"")",Sharma,priya.sharma@example.edu.au,S1001,'
+    response = preview(client, cohort, csv_bytes(line))
+    assert (
+        "Given name “=HYPERLINK(&quot;http://evil.example&quot;,&quot;Click&quot;)” starts with “=”"
+        in page(response)
+    )
+    assert "which a spreadsheet runs as a formula; type the name without it." in page(response)
+    assert [row.line for row in response.context["parsed"].rows_with_errors] == [2]
+    assert "Confirm:" not in page(response)
+
+
+@pytest.mark.parametrize("name", ["+Sharma", "-Sharma", "@Sharma"])
+def test_the_one_student_form_refuses_a_family_name_starting_with_a_formula_character(
+    client, alice, cohort, name
+):
+    client.force_login(alice)
+    response = client.post(
+        url("cohort_student_add", cohort),
+        {
+            "given_name": "Priya",
+            "family_name": name,
+            "email": "priya.sharma@example.edu.au",
+            "student_id": "S1001",
+        },
+    )
+    assert f"starts with “{name[0]}”, which a spreadsheet runs as a formula" in page(response)
+    assert not User.objects.filter(student_id="S1001").exists()
+
+
+def test_a_hyphen_or_apostrophe_inside_a_name_is_accepted(client, alice, cohort):
+    client.force_login(alice)
+    client.post(
+        url("cohort_student_add", cohort),
+        {
+            "given_name": "Mary-Jane",
+            "family_name": "O'Brien",
+            "email": "mj@example.edu.au",
+            "student_id": "S1002",
+        },
+    )
+    assert User.objects.get(student_id="S1002").last_name == "O'Brien"

@@ -7,6 +7,8 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from assessor_portal.spreadsheets import FORMULA_STARTS
+
 # The national USI alphabet: digits 2-9 and capital letters, less I and O (never 0, 1, I, O).
 USI_ALPHABET = frozenset("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
 USI_LENGTH = 10
@@ -121,6 +123,15 @@ def student_value_errors(values):
             errors["usi"] = (
                 f"USI “{usi}” contains {', '.join(wrong)}; a USI uses only the digits 2–9 and the "
                 "letters A–Z except I and O."
+            )
+    # A name read back from a spreadsheet export would run as a formula (=HYPERLINK(…) becomes a
+    # link). Exports neutralise it anyway; no real name starts so, so it is refused where typed.
+    for name in ("given_name", "family_name"):
+        value = values.get(name, "")
+        if value.startswith(FORMULA_STARTS) and name not in errors:
+            errors[name] = (
+                f"{STUDENT_FIELDS[name]} “{value}” starts with “{value[0].strip() or 'a space'}”, which a "
+                "spreadsheet runs as a formula; type the name without it."
             )
     # The database refuses NUL (PostgreSQL) and nobody types control characters: a file that
     # has them was damaged or crafted, so the value is refused here, in the form and the file alike.

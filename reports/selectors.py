@@ -1,0 +1,604 @@
+"""Reads the reports need: where students stand, what was completed when, and the exceptions a
+compliance manager follows up. Each runs in a fixed number of queries however many students:
+the counting is done by the database, and only a page of rows is ever turned into objects.
+
+A viewer sees the cohorts they may follow: admins every cohort (and enrolments made outside
+one), an assessor only the cohorts they assess.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.utils import timezone
+
+from evidence.models import Attempt, Cohort, Enrolment, EvidenceItem, Judgement, UnitResult
+from evidence.services.marking import COMPETENT, NOT_YET_COMPETENT
+from units.models import AssessmentTool, Task, Unit
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the viewer narrowed the report to; every field optional."""
+
+    cohort: Cohort | None = None
+    unit: str = ""  # a unit code: every release of it
+    assessor: object = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    colour: str
+
+
+# A student's stage in a unit, in the order a unit is worked through. Each task stands where its
+# latest attempt stands (no attempt: not started), as on the cohort grid; the unit as a whole is
+# at the first of these that holds: its result in force; no task started; every task Satisfactory;
+# a Not satisfactory task with a resubmission date; one without; work being assessed; work
+# submitted; otherwise the student is drafting.
+STAGES = [
+    Stage("new", "Not started", "#6c757d"),
+    Stage("draft", "Drafting", "#8a6d00"),
+    Stage("submitted", "Submitted", "#0b5ed7"),
+    Stage("assessing", "Being assessed", "#5a3d9a"),
+    Stage("S", "Satisfactory", "#198754"),
+    Stage("NS", "Not satisfactory", "#b02a37"),
+    Stage("resubmit", "Resubmission due", "#c4520a"),
+    Stage("C", "Competent", "#0f5132"),
+    Stage("NYC", "Not yet competent", "#842029"),
+    Stage("other", "Other result", "#41464b"),
+]
+STAGE_LABELS = {stage.key: stage.label for stage in STAGES}
+WAITING = [Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED]
+
+
+def visible_cohorts(viewer):
+    """Return the cohorts the viewer may report on: all for admins, their own for an assessor."""
+    if viewer.is_rto_admin:
+        return Cohort.objects.all()
+    if viewer.is_assessor:
+        return Cohort.objects.filter(assessors=viewer)
+    return Cohort.objects.none()
+
+
+def filter_choices(viewer):
+    """Return the cohorts, units (code, title) and assessors the viewer's reports can be narrowed to."""
+    from assessor_portal.models import User
+
+    cohorts = list(visible_cohorts(viewer).order_by("code"))
+    enrolled = Enrolment.objects.filter(tool__unit=OuterRef("pk"))
+    if not viewer.is_rto_admin:
+        enrolled = enrolled.filter(cohort__in=visible_cohorts(viewer))
+    units = sorted(set(Unit.objects.filter(Exists(enrolled)).values_list("code", "title")))
+    assessors = list(
+        User.objects.filter(assessed_cohorts__in=visible_cohorts(viewer))
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+    return cohorts, units, assessors
+
+
+def enrolments_in_scope(viewer, filters, *, dates=True):
+    """Return the enrolments the viewer may see, narrowed by the filters (enrolled between the dates)."""
+    enrolments = Enrolment.objects.all()
+    if not viewer.is_rto_admin:
+        enrolments = enrolments.filter(cohort__in=visible_cohorts(viewer))
+    if filters.cohort:
+        enrolments = enrolments.filter(cohort=filters.cohort)
+    if filters.unit:
+        enrolments = enrolments.filter(tool__unit__code=filters.unit)
+    if filters.assessor:
+        enrolments = enrolments.filter(cohort__in=Cohort.objects.filter(assessors=filters.assessor))
+    if dates and filters.date_from:
+        enrolments = enrolments.filter(enrolled_on__gte=filters.date_from)
+    if dates and filters.date_to:
+        enrolments = enrolments.filter(enrolled_on__lte=filters.date_to)
+    return enrolments
+
+
+def in_scope(field, enrolments):
+    """Return a Q keeping rows whose `field` (a path to an enrolment) is among the enrolments.
+
+    Every enrolment (an admin's unfiltered report) needs no check: none is asked of the database.
+    """
+    if not enrolments.query.where:
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__in": enrolments})
+
+
+def results_in_force():
+    """Unit results not corrected by a later one: the outcome that stands."""
+    return UnitResult.objects.filter(correction__isnull=True)
+
+
+def stage_sql(enrolments):
+    """Return (sql, params): a query of `enrolment_id, cohort_id, tool_id, stage` for the enrolments.
+
+    Plain SQL that PostgreSQL and SQLite both run, in one pass over the attempts. It leans on a
+    rule the services keep: a new attempt, numbered one more than the last, opens only after a Not
+    satisfactory one. So every attempt but a task's latest is Not satisfactory; any other attempt
+    is its task's latest; each task started has exactly one attempt 1; the tasks whose latest is
+    Not satisfactory are those started less those with another attempt; and a Not satisfactory
+    attempt is the latest when no attempt numbered one more follows it.
+
+    No correlated subquery: PostgreSQL would estimate it so costly that it would JIT-compile the
+    query, which takes longer (half a second) than running it.
+    """
+    attempt, task, result = Attempt._meta.db_table, Task._meta.db_table, UnitResult._meta.db_table
+    enrolment = Enrolment._meta.db_table
+    if enrolments.query.where:
+        scope, scope_params = enrolments.order_by().values("pk").query.sql_with_params()
+        in_scope, in_scope_params = f"IN ({scope})", scope_params
+    else:  # every enrolment: no need to ask the database to check each one
+        in_scope, in_scope_params = "IS NOT NULL", ()
+    # t: per enrolment, its tasks Satisfactory, its tasks whose latest is Not satisfactory (those
+    # started less those with another attempt), and whether work is being assessed (2) or
+    # submitted (1). rs: the enrolments with a latest Not satisfactory that has a resubmission
+    # date. Few aggregates keep the grouping in memory; rs joins only the attempts it needs.
+    sql = f"""
+        SELECT e.id AS enrolment_id, e.cohort_id AS cohort_id, e.tool_id AS tool_id,
+          CASE
+            WHEN r.outcome_id = %s THEN 'C'
+            WHEN r.outcome_id = %s THEN 'NYC'
+            WHEN r.outcome_id IS NOT NULL THEN 'other'
+            WHEN t.enrolment_id IS NULL THEN 'new'
+            WHEN t.satisfactory = k.tasks THEN 'S'
+            WHEN rs.enrolment_id IS NOT NULL THEN 'resubmit'
+            WHEN t.not_satisfactory > 0 THEN 'NS'
+            WHEN t.waiting = 2 THEN 'assessing'
+            WHEN t.waiting = 1 THEN 'submitted'
+            ELSE 'draft'
+          END AS stage
+        FROM {enrolment} e
+        LEFT JOIN (
+          SELECT enrolment_id,
+            SUM(CASE WHEN status = 'S' THEN 1 ELSE 0 END) AS satisfactory,
+            SUM(CASE WHEN number = 1 THEN 1 ELSE 0 END - CASE WHEN status <> 'NS' THEN 1 ELSE 0 END)
+              AS not_satisfactory,
+            MAX(CASE WHEN status = 'assessing' THEN 2 WHEN status = 'submitted' THEN 1 ELSE 0 END) AS waiting
+          FROM {attempt}
+          WHERE enrolment_id {in_scope}
+          GROUP BY enrolment_id
+        ) t ON t.enrolment_id = e.id
+        LEFT JOIN (
+          SELECT DISTINCT a.enrolment_id
+          FROM {attempt} a
+          LEFT JOIN {attempt} later ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
+            AND later.number = a.number + 1
+          WHERE a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL AND a.enrolment_id {in_scope}
+        ) rs ON rs.enrolment_id = e.id
+        LEFT JOIN (SELECT tool_id, COUNT(*) AS tasks FROM {task} GROUP BY tool_id) k ON k.tool_id = e.tool_id
+        LEFT JOIN (
+          SELECT enrolment_id, MAX(outcome_id) AS outcome_id FROM {result} u
+          WHERE NOT EXISTS (SELECT 1 FROM {result} later WHERE later.corrects_id = u.id)
+          GROUP BY enrolment_id
+        ) r ON r.enrolment_id = e.id
+        WHERE e.id {in_scope}
+    """
+    return sql, (COMPETENT, NOT_YET_COMPETENT, *in_scope_params, *in_scope_params, *in_scope_params)
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    """One cohort's students in one unit, counted by stage (in STAGES order)."""
+
+    cohort_id: int | None
+    cohort_code: str
+    cohort_name: str
+    unit_code: str
+    unit_title: str
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def cells(self):
+        return [(stage, self.counts.get(stage.key, 0)) for stage in STAGES]
+
+    @property
+    def counts_in_order(self):
+        return [self.counts.get(stage.key, 0) for stage in STAGES]
+
+
+@dataclass
+class ProgressReport:
+    rows: list  # [ProgressRow], by cohort then unit
+    totals: list  # [(Stage, count)] over every row
+
+    @property
+    def total(self):
+        return sum(count for _, count in self.totals)
+
+
+def progress_report(viewer, filters):
+    """Count the viewer's students in each unit of each cohort by stage, in one query."""
+    stages, params = stage_sql(enrolments_in_scope(viewer, filters))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cohort_id, tool_id, stage, COUNT(*) FROM ({stages}) s GROUP BY cohort_id, tool_id, stage",
+            params,
+        )
+        grouped = cursor.fetchall()
+    cohorts = Cohort.objects.in_bulk({cohort_id for cohort_id, *_ in grouped if cohort_id})
+    tools = AssessmentTool.objects.select_related("unit").in_bulk({tool_id for _, tool_id, *_ in grouped})
+    rows = {}
+    totals = dict.fromkeys(STAGE_LABELS, 0)
+    for cohort_id, tool_id, stage, students in grouped:
+        cohort, unit = cohorts.get(cohort_id), tools[tool_id].unit
+        key = (cohort.code if cohort else "", unit.code, cohort_id or 0)
+        row = rows.setdefault(
+            key,
+            ProgressRow(
+                cohort_id,
+                cohort.code if cohort else "",
+                cohort.name if cohort else "No cohort",
+                unit.code,
+                unit.title,
+            ),
+        )
+        row.counts[stage] = row.counts.get(stage, 0) + students
+        totals[stage] += students
+    return ProgressReport(
+        [rows[key] for key in sorted(rows)], [(stage, totals[stage.key]) for stage in STAGES]
+    )
+
+
+def students_at_stage(viewer, filters, stage):
+    """Return the enrolments at the stage (a queryset, by student), for the list behind a figure."""
+    stages, params = stage_sql(enrolments_in_scope(viewer, filters))
+    return (
+        Enrolment.objects.filter(
+            pk__in=RawSQL(f"SELECT enrolment_id FROM ({stages}) s WHERE stage = %s", (*params, stage))
+        )
+        .select_related("student", "cohort", "tool__unit")
+        .order_by("student__last_name", "student__first_name", "tool__unit__code", "pk")
+    )
+
+
+class KeyedPages:
+    """A long list as a sequence a Paginator can page through, read in two steps: the keys of the
+    rows, in order, from a narrow query (no wide rows dragged through the joins and the sort),
+    then the page's own rows, fetched by key.
+
+    With `all_keys`, every key is read once (for a list whose query is costly to run twice: two
+    queries a page); without, the count and the page's keys are asked for apart (three).
+    """
+
+    def __init__(self, keys, fetch, *, all_keys):
+        self.keys, self.fetch, self.all_keys = keys, fetch, all_keys
+        self._keys = None
+
+    def _every_key(self):
+        if self._keys is None:
+            self._keys = list(self.keys)
+        return self._keys
+
+    def count(self):
+        return len(self._every_key()) if self.all_keys else self.keys.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.fetch(self._every_key()[index] if self.all_keys else list(self.keys[index]))
+
+
+def stage_pages(enrolments):
+    """Page through enrolments (students_at_stage()) by id: the stage query runs once."""
+
+    def fetch(ids):
+        rows = Enrolment.objects.select_related("student", "cohort", "tool__unit").in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    return KeyedPages(enrolments.values_list("pk", flat=True), fetch, all_keys=True)
+
+
+def overdue_pages(pairs):
+    """Page through (enrolment, task) pairs (overdue_tasks()) by their keys."""
+
+    def fetch(keys):
+        rows = {(pair.pk, pair.task_pk): pair for pair in pairs.filter(pk__in={pk for pk, _ in keys})}
+        return [rows[key] for key in keys]
+
+    return KeyedPages(pairs.values_list("pk", "task_pk"), fetch, all_keys=False)
+
+
+@dataclass
+class MonthCount:
+    month: datetime.date
+    results: int
+    competent: int
+
+
+def completions(viewer, filters, *, today=None):
+    """Count the unit results in force signed each month (Australia/Sydney), in one query.
+
+    The months are those of the date range, or the twelve up to this one.
+    """
+    today = today or timezone.localdate()
+    last = (filters.date_to or today).replace(day=1)
+    first = (filters.date_from or _months_before(last, 11)).replace(day=1)
+    if first > last:
+        first = last
+    signed = results_in_force().filter(
+        in_scope("enrolment", enrolments_in_scope(viewer, filters, dates=False)),
+        signed_at__date__gte=first,
+        signed_at__date__lt=_months_before(last, -1),
+    )
+    counts = {
+        row["month"]: row
+        for row in signed.order_by()
+        .annotate(month=TruncMonth("signed_at", output_field=models.DateField()))
+        .values("month")
+        .annotate(results=Count("pk"), competent=Count("pk", filter=Q(outcome=COMPETENT)))
+    }
+    months, month = [], first
+    while month <= last:
+        row = counts.get(month, {})
+        months.append(MonthCount(month, row.get("results", 0), row.get("competent", 0)))
+        month = _months_before(month, -1)
+    return months
+
+
+def _months_before(month, count):
+    index = month.year * 12 + month.month - 1 - count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def results_signed_in(viewer, filters, month):
+    """Return the unit results in force signed in the month (a queryset), for the list behind a bar."""
+    return (
+        results_in_force()
+        .filter(
+            in_scope("enrolment", enrolments_in_scope(viewer, filters, dates=False)),
+            signed_at__date__gte=month,
+            signed_at__date__lt=_months_before(month, -1),
+        )
+        .select_related(
+            "enrolment__student", "enrolment__cohort", "enrolment__tool__unit", "outcome", "assessor"
+        )
+        .order_by("signed_at", "pk")
+    )
+
+
+# -- exceptions -------------------------------------------------------------------------------
+
+
+def overdue_tasks(viewer, filters, *, today=None):
+    """Return (enrolment, task) pairs past their due date with nothing handed in, as enrolments
+    annotated with the task (`task_pk`, `task_number`, `task_title`, `due`), by due date.
+
+    A task's due date is the tool's date, or so many days after the student starts (the cohort's
+    start, or the enrolment if later), as on the student's page. A unit with a result is closed.
+    """
+    today = today or timezone.localdate()
+    pairs = (
+        enrolments_in_scope(viewer, filters)
+        .exclude(Exists(results_in_force().filter(enrolment=OuterRef("pk"))))
+        .annotate(
+            task_pk=F("tool__tasks__pk"),
+            task_number=F("tool__tasks__number"),
+            task_title=F("tool__tasks__title"),
+            task_due_date=F("tool__tasks__due_date"),
+            task_due_days=F("tool__tasks__due_days_after_enrolment"),
+            starts=Greatest(Coalesce("cohort__start_date", "enrolled_on"), "enrolled_on"),
+        )
+        .filter(task_pk__isnull=False)
+    )
+    overdue = Q(task_due_date__lt=today)
+    day_counts = Task.objects.filter(due_days_after_enrolment__isnull=False).values_list(
+        "due_days_after_enrolment", flat=True
+    )
+    for days in sorted(set(day_counts)):
+        overdue |= Q(task_due_days=days, starts__lt=today - datetime.timedelta(days=days))
+    # Work on a task is handed in once attempt 1 is: any later attempt follows a judgement of it.
+    handed_in = Attempt.objects.filter(enrolment=OuterRef("pk"), task=OuterRef("task_pk"), number=1).exclude(
+        status=Attempt.Status.DRAFT
+    )
+    return (
+        pairs.filter(overdue)
+        .exclude(Exists(handed_in))
+        .select_related("student", "cohort", "tool__unit")
+        .order_by("student__last_name", "student__first_name", "tool__unit__code", "task_number", "pk")
+    )
+
+
+def due_date(pair):
+    """Return the due date of an (enrolment, task) pair from overdue_tasks()."""
+    if pair.task_due_date:
+        return pair.task_due_date
+    return pair.starts + datetime.timedelta(days=pair.task_due_days)
+
+
+def waiting_attempts(viewer, filters):
+    """Return the submitted work waiting for an assessor's judgement in the viewer's scope."""
+    return Attempt.objects.filter(
+        in_scope("enrolment", enrolments_in_scope(viewer, filters)), status__in=WAITING
+    )
+
+
+def waiting_longer_than(viewer, filters, days, *, now=None):
+    """Return the work waiting for marking more than `days` days, oldest first (a queryset)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return (
+        waiting_attempts(viewer, filters)
+        .filter(submitted_at__lt=cutoff)
+        .select_related("enrolment__student", "enrolment__cohort", "enrolment__tool__unit", "task")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass
+class Workload:
+    assessor: object
+    waiting: int
+    late: int
+    oldest: datetime.datetime | None
+
+
+def workload(viewer, filters, days, *, now=None):
+    """Count the work waiting in each assessor's cohorts, and how much of it waits over `days` days.
+
+    Work in a cohort with two assessors counts for both: either may mark it (each attempt joins
+    each assessor once, so nothing is counted twice for one). Two queries.
+    """
+    from assessor_portal.models import User
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    grouped = list(
+        waiting_attempts(viewer, filters)
+        .filter(enrolment__cohort__assessors__isnull=False)
+        .order_by()
+        .values("enrolment__cohort__assessors")
+        .annotate(
+            waiting=Count("pk"),
+            late=Count("pk", filter=Q(submitted_at__lt=cutoff)),
+            oldest=Min("submitted_at"),
+        )
+    )
+    people = User.objects.in_bulk([row["enrolment__cohort__assessors"] for row in grouped])
+    rows = [
+        Workload(people[row["enrolment__cohort__assessors"]], row["waiting"], row["late"], row["oldest"])
+        for row in grouped
+    ]
+    return sorted(rows, key=lambda row: (-row.late, -row.waiting, row.assessor.get_full_name()))
+
+
+def not_satisfactory_twice(viewer, filters):
+    """Return, for each student and task judged Not satisfactory two times or more, the latest such
+    attempt (a queryset, by student).
+
+    An attempt after the first opens only after a Not satisfactory one, so a Not satisfactory
+    attempt numbered n is the n-th on its task: n of 2 or more is the rule's "twice".
+    """
+    next_not_satisfactory = Attempt.objects.filter(
+        enrolment=OuterRef("enrolment"),
+        task=OuterRef("task"),
+        number__gt=OuterRef("number"),
+        status=Attempt.Status.NOT_SATISFACTORY,
+    )
+    return (
+        Attempt.objects.filter(
+            in_scope("enrolment", enrolments_in_scope(viewer, filters)),
+            status=Attempt.Status.NOT_SATISFACTORY,
+            number__gte=2,
+        )
+        .exclude(Exists(next_not_satisfactory))
+        .select_related("enrolment__student", "enrolment__cohort", "enrolment__tool__unit", "task")
+        .order_by(
+            "enrolment__student__last_name", "enrolment__student__first_name", "enrolment_id", "task__number"
+        )
+    )
+
+
+def inactive_students(viewer, filters, days, *, now=None):
+    """Return the enrolments with no activity for `days` days (a queryset, longest idle first).
+
+    Activity is starting an attempt, adding evidence or submitting. A unit with a result, or with
+    work waiting for the assessor, is not the student's to move.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    mine = {"enrolment": OuterRef("pk")}
+    recent = Attempt.objects.filter(Q(created_at__gte=cutoff) | Q(submitted_at__gte=cutoff), **mine)
+    recent_evidence = EvidenceItem.objects.filter(attempt__enrolment=OuterRef("pk"), created_at__gte=cutoff)
+    return (
+        enrolments_in_scope(viewer, filters)
+        .filter(enrolled_on__lt=timezone.localdate(cutoff))
+        .exclude(Exists(results_in_force().filter(**mine)))
+        .exclude(Exists(Attempt.objects.filter(status__in=WAITING, **mine)))
+        .exclude(Exists(recent))
+        .exclude(Exists(recent_evidence))
+        .select_related("student", "cohort", "tool__unit")
+        .order_by("enrolled_on", "pk")
+    )
+
+
+def with_last_activity(enrolments):
+    """Annotate a page of enrolments with their last attempt, submission and evidence times."""
+    mine = {"enrolment": OuterRef("pk")}
+    return enrolments.annotate(
+        last_started=Subquery(
+            Attempt.objects.filter(**mine).order_by("-created_at").values("created_at")[:1]
+        ),
+        last_submitted=Subquery(
+            Attempt.objects.filter(submitted_at__isnull=False, **mine)
+            .order_by("-submitted_at")
+            .values("submitted_at")[:1]
+        ),
+        last_evidence=Subquery(
+            EvidenceItem.objects.filter(attempt__enrolment=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        ),
+    )
+
+
+def last_activity(enrolment):
+    """Return the latest of an annotated enrolment's activity times, or None if it never started."""
+    times = [enrolment.last_started, enrolment.last_submitted, enrolment.last_evidence]
+    return max((time for time in times if time), default=None)
+
+
+def waiting_quality_check(viewer, filters):
+    """Return the judgements in force held for a second assessor's check, oldest first (a queryset).
+
+    None while quality checks are off (MARKING_QUALITY_CHECK): feedback is then released at once.
+    """
+    if not settings.MARKING_QUALITY_CHECK:
+        return Judgement.objects.none()
+    return (
+        Judgement.objects.filter(
+            in_scope("attempt__enrolment", enrolments_in_scope(viewer, filters)),
+            attempt__status__in=Attempt.JUDGED,
+            attempt__feedback_released_at__isnull=True,
+            quality_check__isnull=True,
+            correction__isnull=True,
+        )
+        .select_related(
+            "attempt__enrolment__student", "attempt__enrolment__cohort", "attempt__enrolment__tool__unit"
+        )
+        .select_related("attempt__task", "assessor")
+        .order_by("signed_at", "pk")
+    )
+
+
+def superseded_tools(viewer, filters):
+    """Return the assessment tools written for a superseded unit release still in use (a queryset).
+
+    In use: published, or with students enrolled in the viewer's scope; each is annotated with
+    `enrolled` (in scope) and `open` (of those, without a result).
+    """
+    scope = enrolments_in_scope(viewer, filters)
+    scoped = in_scope("enrolments", scope)
+    tools = (
+        AssessmentTool.objects.filter(unit__status=Unit.Status.SUPERSEDED)
+        .exclude(status=AssessmentTool.Status.DRAFT)
+        .annotate(
+            enrolled=Count("enrolments", filter=scoped, distinct=True),
+            open=Count(
+                "enrolments",
+                filter=scoped & ~Q(enrolments__in=results_in_force().values("enrolment")),
+                distinct=True,
+            ),
+        )
+    )
+    narrowed = filters.cohort or filters.unit or filters.assessor or filters.date_from or filters.date_to
+    if viewer.is_rto_admin and not narrowed:
+        tools = tools.filter(Q(enrolled__gt=0) | Q(status=AssessmentTool.Status.PUBLISHED))
+    else:
+        tools = tools.filter(enrolled__gt=0)
+    return tools.select_related("unit__superseded_by").order_by("unit__code", "unit__release", "pk")
