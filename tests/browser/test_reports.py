@@ -46,7 +46,7 @@ def rto(enrolled, bob, erin):
 @pytest.mark.browser
 def test_compliance_manager_reads_progress_follows_a_figure_and_downloads(page, alice, rto, tmp_path):
     sign_in(page, alice)
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Progress").click()
     expect(page.get_by_role("heading", name="Progress report")).to_be_visible()
     expect(page.get_by_role("heading", name="Students by stage (8 enrolments)")).to_be_visible()
     expect(page.get_by_role("img", name="Students by stage: 8 students in all.")).to_be_visible()
