@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from evidence.permissions import can_manage_cohorts, can_use_marking_queue
+from reports.permissions import can_view_reports
 from units.permissions import can_import_units, can_view_full_tool
 
 
@@ -14,6 +15,7 @@ def site(request):
             "queue": can_use_marking_queue(user),
             "tools": can_view_full_tool(user),
             "cohorts": can_manage_cohorts(user),
+            "reports": can_view_reports(user),
             "import": can_import_units(user),
         },
     }

@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-ALL_ITEMS = {"Units", "Assessment tools", "Cohorts", "Import a unit"}
+ALL_ITEMS = {"Units", "Assessment tools", "Cohorts", "Reports", "Import a unit"}
 
 
 def menu_items(client, user):
@@ -19,8 +19,8 @@ def menu_items(client, user):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("alice", {"Units", "Assessment tools", "Cohorts", "Import a unit"}),
-        ("bob", {"Units", "Assessment tools"}),
+        ("alice", {"Units", "Assessment tools", "Cohorts", "Reports", "Import a unit"}),
+        ("bob", {"Units", "Assessment tools", "Reports"}),
         ("charlie", {"Units"}),
     ],
 )

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessor_portal.models import User
-from evidence.models import Attempt, Cohort
+from evidence.models import Appeal, Attempt, Cohort
 from tests.browser.conftest import assert_accessible, save_screenshot, sign_in
 from units.models import AssessmentTool
+from validation.models import ValidationPlan
 
 WIDTHS = (390, 768, 1280)
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
@@ -38,6 +39,14 @@ def demo(settings, tmp_path):
                 "/cohorts/",
                 f"/cohorts/{Cohort.objects.get().pk}/",
                 "/outcomes/",
+                "/outcomes/avetmiss/",
+                "/reports/",
+                "/reports/exceptions/",
+                "/validation/",
+                f"/validation/{ValidationPlan.objects.get().pk}/",
+                "/appeals/",
+                f"/appeals/{Appeal.objects.get().pk}/",
+                "/retention/",
             ],
         ),
         "assessor": (
@@ -49,6 +58,9 @@ def demo(settings, tmp_path):
                 f"/attempts/{attempt.pk}/",
                 f"/cohorts/{Cohort.objects.get().pk}/grid/",
                 f"/enrolments/{enrolment.pk}/record/",
+                "/reports/",
+                "/reports/exceptions/",
+                "/appeals/",
             ],
         ),
         "student": (
