@@ -19,8 +19,10 @@ def held_attempt_ids():
 
 def plans_for(user):
     """The plans the user may see: every plan for an admin, a validator's own otherwise; newest first."""
-    plans = ValidationPlan.objects.select_related("unit", "validator", "sign_off").annotate(
-        sampled=Count("items"), reviewed=Count("items", filter=Q(items__reviewed_at__isnull=False))
+    plans = (
+        ValidationPlan.objects.select_related("unit", "validator", "sign_off")
+        .annotate(sampled=Count("items"), reviewed=Count("items", filter=Q(items__reviewed_at__isnull=False)))
+        .order_by("-created_at", "-pk")
     )
     if user.is_rto_admin:
         return plans

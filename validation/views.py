@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,16 +26,17 @@ from .permissions import (
 from .selectors import plan_report, plans_for, sampled_work
 from .services import ValidationPlanError, act_on_finding, create_plan, review_item, sign_plan
 
+PLANS_PER_PAGE = 25
+
 
 @require_safe
 @login_required
 def plan_list(request):
     if request.user.is_student:
         raise Http404
+    page = Paginator(plans_for(request.user), PLANS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request,
-        "validation/plan_list.html",
-        {"plans": plans_for(request.user)[:100], "can_plan": can_manage_validation(request.user)},
+        request, "validation/plan_list.html", {"page": page, "can_plan": can_manage_validation(request.user)}
     )
 
 

@@ -104,6 +104,30 @@ def test_another_assessor_sees_no_plans_in_the_list(client, plan, erin):
     assert "FNSPIM409" not in response.text
 
 
+def test_the_plan_list_shows_25_plans_a_page_newest_first(client, plan, alice):
+    ValidationPlan.objects.bulk_create(
+        ValidationPlan(
+            unit=plan.unit,
+            validator=plan.validator,
+            sample_size=1,
+            seed=n,
+            population_count=1,
+            created_by=alice,
+            token=uuid.uuid4(),
+        )
+        for n in range(29)
+    )
+    client.force_login(alice)
+
+    first = client.get(reverse("validation:plan_list")).text
+    second = client.get(reverse("validation:plan_list"), {"page": 2}).text
+
+    assert first.count('href="/validation/') - first.count('href="/validation/new/') == 25
+    assert "Page 1 of 2" in first
+    assert second.count('href="/validation/') - second.count('href="/validation/new/') == 5
+    assert f'href="{plan.get_absolute_url()}"' in second
+
+
 def test_the_admin_makes_a_plan_from_the_form(client, alice, pim409, bob, vera):
     for _ in range(3):
         judged(pim409, bob)
