@@ -361,3 +361,16 @@ def test_a_double_submitted_decision_says_it_was_decided_already(assigned, clien
     assert response.status_code == 302
     assert "This appeal has already been decided" in text(client.get(response.url))
     assert AppealDecision.objects.get().outcome == "dismissed"
+
+
+def test_the_appeal_list_pages_25_at_a_time(enrolment, client, alice):
+    _many_appeals(enrolment, 26)
+    client.force_login(alice)
+
+    first = text(client.get(reverse("evidence:appeal_list")))
+    second = text(client.get(reverse("evidence:appeal_list"), {"page": 2}))
+
+    assert first.count("Waiting for a reviewer") == 25
+    assert "Page 1 of 2" in first
+    assert 'href="?page=2">Next</a>' in first
+    assert second.count("Waiting for a reviewer") == 1
