@@ -10,9 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessor_portal.documents import document_response
-from assessor_portal.downloads import stored_file_response
-from evidence.models import EvidenceItem
-from evidence.uploads import opens_inline
+from evidence.views.student import evidence_file_response
 
 from .forms import FindingForm, PlanForm, SignPlanForm
 from .permissions import (
@@ -137,18 +135,7 @@ def item_review(request, pk):
 @login_required
 def item_evidence(request, pk, evidence_pk):
     _, evidence = get_item_evidence_for(request.user, pk, evidence_pk)
-    if evidence.kind != EvidenceItem.Kind.FILE:
-        raise Http404
-    if evidence.file_removed:
-        return render(request, "evidence/evidence_removed.html", {"item": evidence}, status=410)
-    response = stored_file_response(
-        evidence.file,
-        filename=evidence.title,
-        content_type=evidence.content_type,
-        as_attachment=not opens_inline(evidence.content_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_file_response(request, evidence)
 
 
 @require_POST

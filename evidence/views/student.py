@@ -171,6 +171,11 @@ def attempt_submit(request, enrolment_pk, task_pk):
 @login_required
 def evidence_download(request, pk):
     item = get_evidence_for(request.user, pk)
+    return evidence_file_response(request, item)
+
+
+def evidence_file_response(request, item):
+    """The evidence item's file for someone already allowed it: opened, downloaded or gone (410)."""
     if item.kind != EvidenceItem.Kind.FILE:
         raise Http404
     if item.file_removed:
