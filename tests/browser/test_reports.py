@@ -126,7 +126,7 @@ def test_compliance_manager_reads_exceptions_and_the_workload(page, alice, rto, 
 @pytest.mark.browser
 def test_an_assessor_sees_only_their_own_cohort_in_the_reports(page, erin, rto):
     sign_in(page, erin)
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Students by stage (1 enrolment)")).to_be_visible()
     expect(page.get_by_role("rowheader", name="FNS-EV2 Erin's evening class")).to_be_visible()
     expect(page.get_by_text("FNS-PB1")).to_have_count(0)
