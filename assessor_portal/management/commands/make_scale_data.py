@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "Fill an empty database with the benchmarks' scale data: by default 10,000 students in 300 "
         "cohorts, 40 units with published tools, about 100,000 attempts in every status and 300,000 "
         "pieces of evidence; every judged attempt with its signed judgement (a few corrected, checked "
-        "or waiting for a quality check), about 5,000 signed unit results and a few open appeals. "
+        "or waiting for a quality check), about 1,800 signed unit results and a few open appeals. "
         "Everything happened in the year before --until (default today): about half the judgements "
         "are older than the six months evidence is kept. The same seed and --until always make the "
         f"same data. Meant for PostgreSQL; the people it makes sign in with the password {SCALE_PASSWORD!r}."
