@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev pdf-libs
 	$(BIN)/python bench/validation_plans.py
 	$(BIN)/python bench/outcomes.py
 	$(BIN)/python bench/retention.py
+	$(BIN)/python bench/retention_scale.py
 	$(BIN)/python bench/reports.py
 
 $(VENV)/bin/python:

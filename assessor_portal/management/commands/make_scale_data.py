@@ -1,3 +1,4 @@
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,18 +10,27 @@ class Command(BaseCommand):
     help = (
         "Fill an empty database with the benchmarks' scale data: by default 10,000 students in 300 "
         "cohorts, 40 units with published tools, about 100,000 attempts in every status and 300,000 "
-        "pieces of evidence. The same seed always makes the same data. Meant for PostgreSQL; the "
-        f"people it makes sign in with the password {SCALE_PASSWORD!r}."
+        "pieces of evidence; every judged attempt with its signed judgement (a few corrected, checked "
+        "or waiting for a quality check), about 1,800 signed unit results and a few open appeals. "
+        "Everything happened in the year before --until (default today): about half the judgements "
+        "are older than the six months evidence is kept. The same seed and --until always make the "
+        f"same data. Meant for PostgreSQL; the people it makes sign in with the password {SCALE_PASSWORD!r}."
     )
 
     def add_arguments(self, parser):
         defaults = ScaleSize()
         for name in ("students", "cohorts", "units", "assessors", "seed"):
             parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
+        parser.add_argument(
+            "--until",
+            type=datetime.date.fromisoformat,
+            help="The last day of the data, YYYY-MM-DD (default: today in Sydney).",
+        )
 
     def handle(self, *args, **options):
         size = ScaleSize(
-            **{name: options[name] for name in ("students", "cohorts", "units", "assessors", "seed")}
+            **{name: options[name] for name in ("students", "cohorts", "units", "assessors", "seed")},
+            until=options["until"],
         )
         if size.cohorts > size.students:
             raise CommandError("Give at least one student per cohort.")
