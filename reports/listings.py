@@ -172,17 +172,19 @@ def not_satisfactory_listing(viewer, filters, days):
 
 
 def inactive_listing(viewer, filters, days):
+    enrolments = selectors.inactive_students(viewer, filters, days)
     return Listing(
         title=f"Students inactive for {days} days",
         intro="No attempt started, evidence added or work submitted in the unit for that long, "
         "and no result yet. Work waiting for an assessor does not count as inactive.",
         columns=["Student", "Student ID", "Cohort", "Unit", "Enrolled", "Last activity"],
-        objects=selectors.with_last_activity(selectors.inactive_students(viewer, filters, days)),
+        objects=selectors.with_last_activity(enrolments),
         row=lambda e: Row(
             [*_student(e), e.tool.unit.code, e.enrolled_on, selectors.last_activity(e) or "Never started"],
             _record(e.pk),
         ),
         filename="inactive-students",
+        pages=selectors.inactive_pages(enrolments),
     )
 
 

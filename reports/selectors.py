@@ -316,6 +316,19 @@ def overdue_pages(pairs):
     return KeyedPages(pairs.values_list("pk", "task_pk"), fetch, all_keys=False)
 
 
+def inactive_pages(enrolments):
+    """Page through inactive enrolments (inactive_students()) by id; only the page's rows are
+    annotated with their last activity (sorting every enrolment with it took 0.7 s at scale)."""
+
+    def fetch(ids):
+        rows = with_last_activity(
+            Enrolment.objects.select_related("student", "cohort", "tool__unit")
+        ).in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    return KeyedPages(enrolments.values_list("pk", flat=True), fetch, all_keys=False)
+
+
 @dataclass
 class MonthCount:
     month: datetime.date
@@ -387,7 +400,9 @@ def overdue_tasks(viewer, filters, *, today=None):
     today = today or timezone.localdate()
     pairs = (
         enrolments_in_scope(viewer, filters)
-        .exclude(Exists(results_in_force().filter(enrolment=OuterRef("pk"))))
+        # NOT IN, not NOT EXISTS: PostgreSQL hashes the few results once, where the anti join it
+        # planned for EXISTS compared each of 36,000 pairs with every result (3.8 s at scale).
+        .exclude(pk__in=results_in_force().values("enrolment_id"))
         .annotate(
             task_pk=F("tool__tasks__pk"),
             task_number=F("tool__tasks__number"),

@@ -214,7 +214,7 @@ def crowd(cohort, tool, count, prefix):
         ("overdue", 8),  # due days, count, the page's keys, its rows
         ("waiting", 6),  # count, rows
         ("not-satisfactory-twice", 6),
-        ("inactive", 6),
+        ("inactive", 7),  # count, the page's keys, its rows with their last activity
         ("superseded", 6),
     ],
 )
