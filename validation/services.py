@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessor_portal.revisions import lock_row
 from evidence.models import Attempt, Judgement
 from evidence.services.marking import content_hash
-from evidence.signing import names_match
+from evidence.signing import signer_refusal
 from units.permissions import can_author_tools
 from units.services.tools import ToolError, new_tool_version
 
@@ -193,12 +193,9 @@ def sign_plan(plan, *, by, typed_name, password):
             + ", ".join(waiting)
             + "."
         )
-    if not by.check_password(password or ""):
-        raise ValidationPlanError("That password is not right: enter your own password to sign.")
-    if not names_match(typed_name, by.get_full_name()):
-        raise ValidationPlanError(
-            f"Type your full name exactly as it is on your account ({by.get_full_name()}) to sign."
-        )
+    refusal = signer_refusal(by, typed_name, password)
+    if refusal:
+        raise ValidationPlanError(refusal)
     now = timezone.now()
     return ValidationSignOff.objects.create(
         plan=plan,

@@ -23,7 +23,7 @@ from assessor_portal.models import User
 from assessor_portal.revisions import lock_row
 from evidence.models import Appeal, AppealAssignment, AppealDecision, Attempt, UnitResult
 from evidence.permissions import can_manage_appeals, can_work_on_enrolment
-from evidence.services.marking import _check_signer, _signature
+from evidence.services.marking import check_signer, signature_fields
 from evidence.signing import names_match
 
 MAX_GROUNDS = 5000
@@ -94,7 +94,7 @@ def lodge_appeal(result, *, by, grounds, typed_name):
                 student=by,
                 assessor=result.assessor,
                 grounds=grounds,
-                **_signature(typed_name, content, now),
+                **signature_fields(typed_name, content, now),
             )
     except IntegrityError as error:
         raise AlreadyAppealed("You have already appealed this result: it is listed below.") from error
@@ -165,7 +165,7 @@ def decide_appeal(appeal, *, by, outcome, reasons, typed_name, password, reasses
         tasks = []
     else:
         raise AppealError("Choose Upheld or Dismissed.")
-    _check_signer(by, typed_name, password)
+    check_signer(by, typed_name, password)
     now = timezone.now()
     content = {
         "appeal": appeal.sha256,
@@ -181,7 +181,7 @@ def decide_appeal(appeal, *, by, outcome, reasons, typed_name, password, reasses
         result_assessor_id=appeal.assessor_id,
         outcome=outcome,
         reasons=reasons,
-        **_signature(typed_name, content, now),
+        **signature_fields(typed_name, content, now),
     )
     decision.reassessed_tasks.set(tasks)
     for task in tasks:

@@ -32,7 +32,7 @@ from evidence.permissions import (
     can_work_on_enrolment,
     get_attempt_to_mark,
 )
-from evidence.signing import names_match
+from evidence.signing import names_match, signer_refusal
 from evidence.tasks import queue_record_sheet_copy
 from units.matrix import checklist_criteria
 from units.models import PerformanceCriterion, Task
@@ -200,13 +200,11 @@ def content_hash(content):
     return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _check_signer(by, typed_name, password):
-    if not by.check_password(password or ""):
-        raise MarkingError("That password is not right: enter your own password to sign.")
-    if not names_match(typed_name, by.get_full_name()):
-        raise MarkingError(
-            f"Type your full name exactly as it is on your account ({by.get_full_name()}) to sign."
-        )
+def check_signer(by, typed_name, password):
+    """Refuse a signature whose password or typed name is not the signer's own."""
+    refusal = signer_refusal(by, typed_name, password)
+    if refusal:
+        raise MarkingError(refusal)
 
 
 @transaction.atomic
@@ -240,7 +238,7 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
             raise MarkingError("Say in the feedback what is missing, so the student can resubmit.")
     else:
         raise MarkingError("Choose Satisfactory or Not satisfactory.")
-    _check_signer(by, typed_name, password)
+    check_signer(by, typed_name, password)
     now = timezone.now()
     content = signed_content(
         attempt,
@@ -259,7 +257,7 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
         assessor=by,
         corrects=earlier,
         reason=reason if earlier else "",
-        **_signature(typed_name, content, now),
+        **signature_fields(typed_name, content, now),
     )
     attempt.status, attempt.feedback = result, feedback
     attempt.resubmit_by = resubmit_by if result == Judgement.Result.NOT_SATISFACTORY else None
@@ -280,14 +278,14 @@ def check_judgement(judgement, *, by, approved, comment, typed_name, password):
     comment = (comment or "").strip()
     if not approved and not comment:
         raise MarkingError("Say why the judgement goes back to its assessor.")
-    _check_signer(by, typed_name, password)
+    check_signer(by, typed_name, password)
     now = timezone.now()
     check = QualityCheck.objects.create(
         judgement=judgement,
         checker=by,
         approved=approved,
         comment=comment,
-        **_signature(
+        **signature_fields(
             typed_name, {"judgement": judgement.sha256, "approved": approved, "comment": comment}, now
         ),
     )
@@ -372,7 +370,7 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
     reason = (reason or "").strip()
     if current and not reason:
         raise MarkingError(f"{current.outcome} is already recorded: give a reason to correct it.")
-    _check_signer(by, typed_name, password)
+    check_signer(by, typed_name, password)
     now = timezone.now()
     content = {
         "enrolment": enrolment.pk,
@@ -390,7 +388,7 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
         assessor=by,
         corrects=current,
         reason=reason,
-        **_signature(typed_name, content, now),
+        **signature_fields(typed_name, content, now),
     )
     queue_record_sheet_copy(result)
     return result
@@ -412,7 +410,7 @@ def acknowledge_result(result, *, by, typed_name):
     acknowledgement = ResultAcknowledgement.objects.create(
         result=result,
         student=by,
-        **_signature(
+        **signature_fields(
             typed_name, {"result": result.sha256, "student": by.pk, "signed_at": now.isoformat()}, now
         ),
     )
@@ -420,6 +418,6 @@ def acknowledge_result(result, *, by, typed_name):
     return acknowledgement
 
 
-def _signature(typed_name, content, signed_at):
+def signature_fields(typed_name, content, signed_at):
     """The fields every signed record shares: who typed their name, when, and the hash of what."""
     return {"typed_name": typed_name.strip(), "signed_at": signed_at, "sha256": content_hash(content)}
