@@ -10,6 +10,8 @@ constraints hold.
 Dates run back from `ScaleSize.until` (the day the data is built, unless given): cohorts start over
 the 40 weeks from a year before it, so judgements are signed between about eleven months and four
 weeks before it, and roughly half are older than the six months evidence is kept (retention).
+Attempts and evidence carry the times they were started and added, not the time of the build, so
+the students whose work stopped long ago show as inactive.
 """
 
 import datetime
@@ -275,9 +277,9 @@ def _cohort(number, size, rng, admin, assessors, members, tools, tasks, mapped, 
     for enrolment in enrolments:
         for task in tasks[enrolment.tool_id]:
             outcome = rng.choices([name for name, _ in OUTCOMES], [weight for _, weight in OUTCOMES])[0]
-            for attempt in _attempts(enrolment, task, outcome, start):
+            for attempt in _attempts(enrolment, task, outcome, start, until):
                 attempts.append(attempt)
-    Attempt.objects.bulk_create(attempts, batch_size=2000)
+    _bulk_create_dated(Attempt, attempts)
     for attempt in attempts:
         report.add(f"attempts {attempt.status}", 1)
         if not attempt.is_draft:
@@ -298,10 +300,11 @@ def _cohort(number, size, rng, admin, assessors, members, tools, tasks, mapped, 
     return attempts, items, cohort_assessors
 
 
-def _attempts(enrolment, task, outcome, start):
+def _attempts(enrolment, task, outcome, start, until):
     """The attempts a student has made at a task, as the services would have left them."""
     if outcome == "not started":
         return []
+    last_moment = timezone.make_aware(datetime.datetime.combine(until, datetime.time(9)))
     steps = outcome.split(" then ")
     made = []
     for number, status in enumerate(steps, start=1):
@@ -310,6 +313,8 @@ def _attempts(enrolment, task, outcome, start):
             + datetime.timedelta(days=task.number * 10 + number * 14)
         )
         attempt = Attempt(enrolment=enrolment, task=task, number=number, status=status, revision=3)
+        # Started five days before it was (or would be) handed in, never after the data's last day.
+        attempt.created_at = min(submitted - datetime.timedelta(days=5), last_moment)
         if status != "draft":
             attempt.submitted_at = submitted
             attempt.revision = 4
@@ -332,7 +337,11 @@ def _evidence(attempts, size, rng, mapped, report):
         for n in range(size.evidence_per_attempt):
             kind = ("file", "text", "link")[n % 3]
             item = EvidenceItem(
-                attempt=attempt, kind=kind, title=f"Evidence {n + 1} for task {attempt.task.number}"
+                attempt=attempt,
+                kind=kind,
+                title=f"Evidence {n + 1} for task {attempt.task.number}",
+                # Added in the hours after the attempt was started, well before it was handed in.
+                created_at=attempt.created_at + datetime.timedelta(hours=n + 1),
             )
             if kind == "file":
                 # One file in a hundred is the same as another student's, as copied work would be.
@@ -354,7 +363,7 @@ def _evidence(attempts, size, rng, mapped, report):
             else:
                 item.url = f"https://video.example.edu.au/{attempt.enrolment_id}/{attempt.task_id}/{n}"
             items.append(item)
-    EvidenceItem.objects.bulk_create(items, batch_size=2000)
+    _bulk_create_dated(EvidenceItem, items)
     Through = EvidenceItem.criteria.through
     for item in items:
         criteria = mapped[item.attempt.task_id]
@@ -364,6 +373,19 @@ def _evidence(attempts, size, rng, mapped, report):
     report.add("evidence items", len(items))
     report.add("evidence criteria links", len(links))
     return items
+
+
+def _bulk_create_dated(model, rows):
+    """Insert rows keeping the creation times set on them.
+
+    bulk_create stamps an auto_now_add field with the time of the insert, which would make every
+    row look made today (and no student inactive): the times are put back with one update a batch.
+    """
+    created = {id(row): row.created_at for row in rows}
+    model.objects.bulk_create(rows, batch_size=2000)
+    for row in rows:
+        row.created_at = created[id(row)]
+    model.objects.bulk_update(rows, ["created_at"], batch_size=500)
 
 
 def _judgements(attempts, items, assessors, checklists, rng, report):

@@ -151,3 +151,30 @@ def test_judgements_are_signed_over_the_year_before_until_about_half_older_than_
     assert until - datetime.timedelta(days=366) < min(signed) < max(signed) < until
     older = sum(1 for moment in signed if moment < until - datetime.timedelta(days=183))
     assert 0.3 < older / len(signed) < 0.7
+
+
+def test_attempts_and_evidence_are_dated_when_the_student_did_the_work_not_when_the_data_was_built():
+    make_scale_data(SMALL)
+    last = datetime.datetime.combine(UNTIL, datetime.time(12), tzinfo=datetime.UTC)
+    attempts = Attempt.objects.all()
+    started = [attempt.created_at for attempt in attempts]
+    assert last - datetime.timedelta(days=366) < min(started) < max(started) <= last
+    assert len({moment.date() for moment in started}) > 10
+    assert all(a.created_at < a.submitted_at for a in attempts.exclude(submitted_at=None))
+    for item in EvidenceItem.objects.select_related("attempt")[:200]:
+        assert item.attempt.created_at < item.created_at <= last
+        if item.attempt.submitted_at:
+            assert item.created_at < item.attempt.submitted_at
+
+
+def test_the_inactive_report_finds_some_students_of_the_scale_data_but_not_all():
+    from assessor_portal.models import User
+    from reports.selectors import ReportFilters, inactive_students
+
+    make_scale_data(SMALL)
+    admin = User.objects.get(username="scale-admin")
+    now = datetime.datetime.combine(UNTIL, datetime.time(12), tzinfo=datetime.UTC)
+    idle = inactive_students(admin, ReportFilters(), 30, now=now)
+    # Not only those who never started: students who started and then stopped, too.
+    started_then_stopped = idle.filter(attempts__isnull=False).distinct().count()
+    assert 0 < started_then_stopped < Attempt.objects.values("enrolment").distinct().count()
