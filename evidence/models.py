@@ -112,6 +112,21 @@ class Attempt(models.Model):
                 condition=Q(status__in=["submitted", "assessing"]),
                 name="attempt_waiting",
             ),
+            # The inactive students report: who started or handed in anything since a date.
+            models.Index(fields=["created_at"], name="attempt_created"),
+            models.Index(fields=["submitted_at"], name="attempt_submitted"),
+            # The overdue tasks report: the tasks handed in (attempt 1 past draft); and the Not
+            # satisfactory twice report, which looks for a later Not satisfactory attempt.
+            models.Index(
+                fields=["enrolment", "task"],
+                condition=Q(number=1) & ~Q(status="draft"),
+                name="attempt_handed_in",
+            ),
+            models.Index(
+                fields=["enrolment", "task", "number"],
+                condition=Q(status="NS"),
+                name="attempt_not_satisfactory",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "task", "number"], name="attempt_unique_number"),
@@ -185,6 +200,8 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["attempt", "created_at", "pk"]
+        # The inactive students report: who added evidence since a date.
+        indexes = [models.Index(fields=["created_at"], name="evidence_created")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="file") & ~Q(sha256="") & (~Q(file="") | Q(file_removed_at__isnull=False)))
