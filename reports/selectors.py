@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
@@ -115,8 +115,13 @@ def in_scope(field, enrolments):
 
 
 def results_in_force():
-    """Unit results not corrected by a later one: the outcome that stands."""
-    return UnitResult.objects.filter(correction__isnull=True)
+    """Unit results not corrected by a later one: the outcome that stands.
+
+    NOT EXISTS, not a left join to the correction: PostgreSQL estimated the join's "IS NULL" at one
+    row, and planned the reports' anti joins on it as nested loops (2 s for the inactive list at
+    scale); it estimates NOT EXISTS right.
+    """
+    return UnitResult.objects.exclude(Exists(UnitResult.objects.filter(corrects=OuterRef("pk"))))
 
 
 def stage_sql(enrolments):
@@ -306,14 +311,26 @@ def stage_pages(enrolments):
     return KeyedPages(enrolments.values_list("pk", flat=True), fetch, all_keys=True)
 
 
+# An (enrolment, task) pair as one number, enrolment * PAIR + task: task ids stay below it.
+PAIR = 2**32
+
+
 def overdue_pages(pairs):
-    """Page through (enrolment, task) pairs (overdue_tasks()) by their keys."""
+    """Page through (enrolment, task) pairs (overdue_tasks()) by their keys.
+
+    Every key is read at once: counting the pairs apart ran the costly query twice (45 ms more at
+    scale). Each key is one number, not a tuple: 36,000 tuples kept through the request set off the
+    garbage collector's full passes (a p95 of 189 ms against a p50 of 117); numbers it does not
+    track.
+    """
 
     def fetch(keys):
-        rows = {(pair.pk, pair.task_pk): pair for pair in pairs.filter(pk__in={pk for pk, _ in keys})}
-        return [rows[key] for key in keys]
+        wanted = [divmod(key, PAIR) for key in keys]
+        rows = {(pair.pk, pair.task_pk): pair for pair in pairs.filter(pk__in={pk for pk, _ in wanted})}
+        return [rows[key] for key in wanted]
 
-    return KeyedPages(pairs.values_list("pk", "task_pk"), fetch, all_keys=False)
+    keys = pairs.annotate(key=F("pk") * Value(PAIR, output_field=models.BigIntegerField()) + F("task_pk"))
+    return KeyedPages(keys.values_list("key", flat=True), fetch, all_keys=True)
 
 
 def inactive_pages(enrolments):
@@ -392,7 +409,7 @@ def results_signed_in(viewer, filters, month):
 
 def overdue_tasks(viewer, filters, *, today=None):
     """Return (enrolment, task) pairs past their due date with nothing handed in, as enrolments
-    annotated with the task (`task_pk`, `task_number`, `task_title`, `due`), by due date.
+    annotated with the task (`task_pk`, `task_number`, `task_title`), by due date, then student.
 
     A task's due date is the tool's date, or so many days after the student starts (the cohort's
     start, or the enrolment if later), as on the student's page. A unit with a result is closed.
@@ -417,17 +434,26 @@ def overdue_tasks(viewer, filters, *, today=None):
     day_counts = Task.objects.filter(due_days_after_enrolment__isnull=False).values_list(
         "due_days_after_enrolment", flat=True
     )
+    # The due date in SQL, for the order: a tool's date, or the start plus the task's days (one
+    # case each: the days differ from task to task, and a date plus a column of days is not
+    # portable).
+    due = [When(task_due_date__isnull=False, then=F("task_due_date"))]
     for days in sorted(set(day_counts)):
         overdue |= Q(task_due_days=days, starts__lt=today - datetime.timedelta(days=days))
+        due.append(When(task_due_days=days, then=F("starts") + datetime.timedelta(days=days)))
     # Work on a task is handed in once attempt 1 is: any later attempt follows a judgement of it.
     handed_in = Attempt.objects.filter(enrolment=OuterRef("pk"), task=OuterRef("task_pk"), number=1).exclude(
         status=Attempt.Status.DRAFT
     )
+    # Most overdue first, then by cohort and student (by id: in creation order). By student name,
+    # sorting every pair by collated text took 80 ms of the list's 140 at scale (36,000 overdue
+    # tasks); even as a tie-break, 35 ms: a cohort's students share every due date.
     return (
         pairs.filter(overdue)
         .exclude(Exists(handed_in))
+        .alias(due=Case(*due, output_field=models.DateTimeField()))
         .select_related("student", "cohort", "tool__unit")
-        .order_by("student__last_name", "student__first_name", "tool__unit__code", "task_number", "pk")
+        .order_by("due", "cohort_id", "student_id", "pk", "task_number")
     )
 
 
