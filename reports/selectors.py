@@ -279,7 +279,9 @@ class KeyedPages:
     then the page's own rows, fetched by key.
 
     With `all_keys`, every key is read once (for a list whose query is costly to run twice: two
-    queries a page); without, the count and the page's keys are asked for apart (three).
+    queries a page); without, the count and the page's keys are asked for apart (three). Every key
+    is read in one fetch from the cursor: through the queryset, reading 36,000 keys (the overdue
+    list at scale) in chunks of a hundred rows, each made a tuple and then a value, took 100 ms.
     """
 
     def __init__(self, keys, fetch, *, all_keys):
@@ -288,7 +290,10 @@ class KeyedPages:
 
     def _every_key(self):
         if self._keys is None:
-            self._keys = list(self.keys)
+            sql, params = self.keys.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                self._keys = [key for (key,) in cursor.fetchall()]
         return self._keys
 
     def count(self):
