@@ -40,6 +40,7 @@ from evidence.models import (
     UnitResult,
 )
 from evidence.services.marking import COMPETENT, NOT_YET_COMPETENT, content_hash
+from evidence.services.progress import refresh_stages
 from units.importing import ParsedCriterion, ParsedElement, ParsedItem, ParsedUnit
 from units.matrix import build_matrix, checklist_criteria, get_matrix_row
 from units.services import add_task, create_tool, import_unit, publish_tool, set_mapping
@@ -167,6 +168,8 @@ def make_scale_data(size, *, progress=lambda message: None):
             _results(attempts, judgements, tasks, cohort_assessors, outcomes, judging, report)
         if number % 25 == 24:
             progress(f"{number + 1} of {size.cohorts} cohorts")
+    # The rows above were written in bulk, not through the services that keep each stage.
+    progress(f"{refresh_stages(Enrolment.objects.all())} enrolments' stages stored")
     if connection.vendor == "postgresql":
         # Fresh statistics: without them the planner guesses, and the first runs on the data
         # (retention's correlated subqueries above all) take plans a hundred times slower. VACUUM

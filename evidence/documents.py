@@ -14,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from evidence.models import Declaration, RecordSheetCopy, ResultAcknowledgement, UnitResult
+# The outcomes a record sheet prints as its two tick boxes; any other outcome is printed by name.
+from evidence.models import (
+    COMPETENT,
+    NOT_YET_COMPETENT,
+    Declaration,
+    RecordSheetCopy,
+    ResultAcknowledgement,
+    UnitResult,
+)
 from evidence.selectors import (
     criteria_completed,
     current_judgement,
@@ -54,8 +62,6 @@ def attempt_checklist(attempt, *, for_student):
     return rows, judgement, ""
 
 
-# The outcomes a record sheet prints as its two tick boxes; any other outcome is printed by name.
-COMPETENT, NOT_YET_COMPETENT = "20", "30"
 VERIFY_CODE_LENGTH = 16
 
 

@@ -51,6 +51,24 @@ class Cohort(models.Model):
 class Enrolment(models.Model):
     """A student enrolled in a unit through one published assessment tool."""
 
+    class Stage(models.TextChoices):
+        """Where the student stands in the unit, in the order a unit is worked through (see
+        evidence/services/progress.py for the rule)."""
+
+        NEW = "new", "Not started"
+        DRAFT = "draft", "Drafting"
+        SUBMITTED = "submitted", "Submitted"
+        ASSESSING = "assessing", "Being assessed"
+        SATISFACTORY = "S", "Satisfactory"
+        NOT_SATISFACTORY = "NS", "Not satisfactory"
+        RESUBMIT = "resubmit", "Resubmission due"
+        COMPETENT = "C", "Competent"
+        NOT_YET_COMPETENT = "NYC", "Not yet competent"
+        OTHER = "other", "Other result"
+
+    # A unit with a result in force is closed: nothing in it is overdue or the student's to move.
+    RESULT_STAGES = [Stage.COMPETENT, Stage.NOT_YET_COMPETENT, Stage.OTHER]
+
     student = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="enrolments")
     tool = models.ForeignKey("units.AssessmentTool", models.PROTECT, related_name="enrolments")
     cohort = models.ForeignKey(Cohort, models.PROTECT, null=True, blank=True, related_name="enrolments")
@@ -59,11 +77,16 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Kept by the services that change attempts and results (progress.refresh_stages), in their
+    # transaction: the reports count students by stage without reading every attempt. Not in the
+    # history: it follows from rows that have their own.
+    stage = models.CharField(max_length=9, choices=Stage, default=Stage.NEW, editable=False)
+    history = HistoricalRecords(excluded_fields=["stage"])
 
     class Meta:
         # Orderings that join other tables cost every query that forgets its own order_by.
         ordering = ["pk"]
+        indexes = [models.Index(fields=["stage"], name="enrolment_stage")]
         constraints = [
             models.UniqueConstraint(fields=["student", "tool"], name="enrolment_unique_student_tool"),
         ]
@@ -245,6 +268,10 @@ class Declaration(models.Model):
 
 
 # -- marking: marks, judgements and results ---------------------------------------------------
+
+
+# The two outcomes an assessor decides from the evidence (AVETMISS codes).
+COMPETENT, NOT_YET_COMPETENT = "20", "30"
 
 
 class OutcomeCode(models.Model):

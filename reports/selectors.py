@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 
-from evidence.models import Attempt, Cohort, Enrolment, EvidenceItem, Judgement, UnitResult
-from evidence.services.marking import COMPETENT, NOT_YET_COMPETENT
+from evidence.models import COMPETENT, Attempt, Cohort, Enrolment, EvidenceItem, Judgement, UnitResult
 from units.models import AssessmentTool, Task, Unit
 
 
@@ -39,23 +37,21 @@ class Stage:
     colour: str
 
 
-# A student's stage in a unit, in the order a unit is worked through. Each task stands where its
-# latest attempt stands (no attempt: not started), as on the cohort grid; the unit as a whole is
-# at the first of these that holds: its result in force; no task started; every task Satisfactory;
-# a Not satisfactory task with a resubmission date; one without; work being assessed; work
-# submitted; otherwise the student is drafting.
-STAGES = [
-    Stage("new", "Not started", "#6c757d"),
-    Stage("draft", "Drafting", "#8a6d00"),
-    Stage("submitted", "Submitted", "#0b5ed7"),
-    Stage("assessing", "Being assessed", "#5a3d9a"),
-    Stage("S", "Satisfactory", "#198754"),
-    Stage("NS", "Not satisfactory", "#b02a37"),
-    Stage("resubmit", "Resubmission due", "#c4520a"),
-    Stage("C", "Competent", "#0f5132"),
-    Stage("NYC", "Not yet competent", "#842029"),
-    Stage("other", "Other result", "#41464b"),
-]
+# Each stage's colour on the chart. The stages (in the order a unit is worked through) and the
+# rule that puts a student at one are in evidence/services/progress.py.
+COLOURS = {
+    Enrolment.Stage.NEW: "#6c757d",
+    Enrolment.Stage.DRAFT: "#8a6d00",
+    Enrolment.Stage.SUBMITTED: "#0b5ed7",
+    Enrolment.Stage.ASSESSING: "#5a3d9a",
+    Enrolment.Stage.SATISFACTORY: "#198754",
+    Enrolment.Stage.NOT_SATISFACTORY: "#b02a37",
+    Enrolment.Stage.RESUBMIT: "#c4520a",
+    Enrolment.Stage.COMPETENT: "#0f5132",
+    Enrolment.Stage.NOT_YET_COMPETENT: "#842029",
+    Enrolment.Stage.OTHER: "#41464b",
+}
+STAGES = [Stage(stage.value, stage.label, COLOURS[stage]) for stage in Enrolment.Stage]
 STAGE_LABELS = {stage.key: stage.label for stage in STAGES}
 WAITING = [Attempt.Status.SUBMITTED, Attempt.Status.BEING_ASSESSED]
 
@@ -124,73 +120,6 @@ def results_in_force():
     return UnitResult.objects.exclude(Exists(UnitResult.objects.filter(corrects=OuterRef("pk"))))
 
 
-def stage_sql(enrolments):
-    """Return (sql, params): a query of `enrolment_id, cohort_id, tool_id, stage` for the enrolments.
-
-    Plain SQL that PostgreSQL and SQLite both run, in one pass over the attempts. It leans on a
-    rule the services keep: a new attempt, numbered one more than the last, opens only after a Not
-    satisfactory one. So every attempt but a task's latest is Not satisfactory; any other attempt
-    is its task's latest; each task started has exactly one attempt 1; the tasks whose latest is
-    Not satisfactory are those started less those with another attempt; and a Not satisfactory
-    attempt is the latest when no attempt numbered one more follows it.
-
-    No correlated subquery: PostgreSQL would estimate it so costly that it would JIT-compile the
-    query, which takes longer (half a second) than running it.
-    """
-    attempt, task, result = Attempt._meta.db_table, Task._meta.db_table, UnitResult._meta.db_table
-    enrolment = Enrolment._meta.db_table
-    if enrolments.query.where:
-        scope, scope_params = enrolments.order_by().values("pk").query.sql_with_params()
-        in_scope, in_scope_params = f"IN ({scope})", scope_params
-    else:  # every enrolment: no need to ask the database to check each one
-        in_scope, in_scope_params = "IS NOT NULL", ()
-    # t: per enrolment, its tasks Satisfactory, its tasks whose latest is Not satisfactory (those
-    # started less those with another attempt), and whether work is being assessed (2) or
-    # submitted (1). rs: the enrolments with a latest Not satisfactory that has a resubmission
-    # date. Few aggregates keep the grouping in memory; rs joins only the attempts it needs.
-    sql = f"""
-        SELECT e.id AS enrolment_id, e.cohort_id AS cohort_id, e.tool_id AS tool_id,
-          CASE
-            WHEN r.outcome_id = %s THEN 'C'
-            WHEN r.outcome_id = %s THEN 'NYC'
-            WHEN r.outcome_id IS NOT NULL THEN 'other'
-            WHEN t.enrolment_id IS NULL THEN 'new'
-            WHEN t.satisfactory = k.tasks THEN 'S'
-            WHEN rs.enrolment_id IS NOT NULL THEN 'resubmit'
-            WHEN t.not_satisfactory > 0 THEN 'NS'
-            WHEN t.waiting = 2 THEN 'assessing'
-            WHEN t.waiting = 1 THEN 'submitted'
-            ELSE 'draft'
-          END AS stage
-        FROM {enrolment} e
-        LEFT JOIN (
-          SELECT enrolment_id,
-            SUM(CASE WHEN status = 'S' THEN 1 ELSE 0 END) AS satisfactory,
-            SUM(CASE WHEN number = 1 THEN 1 ELSE 0 END - CASE WHEN status <> 'NS' THEN 1 ELSE 0 END)
-              AS not_satisfactory,
-            MAX(CASE WHEN status = 'assessing' THEN 2 WHEN status = 'submitted' THEN 1 ELSE 0 END) AS waiting
-          FROM {attempt}
-          WHERE enrolment_id {in_scope}
-          GROUP BY enrolment_id
-        ) t ON t.enrolment_id = e.id
-        LEFT JOIN (
-          SELECT DISTINCT a.enrolment_id
-          FROM {attempt} a
-          LEFT JOIN {attempt} later ON later.enrolment_id = a.enrolment_id AND later.task_id = a.task_id
-            AND later.number = a.number + 1
-          WHERE a.status = 'NS' AND a.resubmit_by IS NOT NULL AND later.id IS NULL AND a.enrolment_id {in_scope}
-        ) rs ON rs.enrolment_id = e.id
-        LEFT JOIN (SELECT tool_id, COUNT(*) AS tasks FROM {task} GROUP BY tool_id) k ON k.tool_id = e.tool_id
-        LEFT JOIN (
-          SELECT enrolment_id, MAX(outcome_id) AS outcome_id FROM {result} u
-          WHERE NOT EXISTS (SELECT 1 FROM {result} later WHERE later.corrects_id = u.id)
-          GROUP BY enrolment_id
-        ) r ON r.enrolment_id = e.id
-        WHERE e.id {in_scope}
-    """
-    return sql, (COMPETENT, NOT_YET_COMPETENT, *in_scope_params, *in_scope_params, *in_scope_params)
-
-
 # -- progress ---------------------------------------------------------------------------------
 
 
@@ -229,14 +158,13 @@ class ProgressReport:
 
 
 def progress_report(viewer, filters):
-    """Count the viewer's students in each unit of each cohort by stage, in one query."""
-    stages, params = stage_sql(enrolments_in_scope(viewer, filters))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT cohort_id, tool_id, stage, COUNT(*) FROM ({stages}) s GROUP BY cohort_id, tool_id, stage",
-            params,
-        )
-        grouped = cursor.fetchall()
+    """Count the viewer's students in each unit of each cohort by stage (kept on each enrolment)."""
+    grouped = (
+        enrolments_in_scope(viewer, filters)
+        .order_by()
+        .values_list("cohort_id", "tool_id", "stage")
+        .annotate(Count("pk"))
+    )
     cohorts = Cohort.objects.in_bulk({cohort_id for cohort_id, *_ in grouped if cohort_id})
     tools = AssessmentTool.objects.select_related("unit").in_bulk({tool_id for _, tool_id, *_ in grouped})
     rows = {}
@@ -263,11 +191,9 @@ def progress_report(viewer, filters):
 
 def students_at_stage(viewer, filters, stage):
     """Return the enrolments at the stage (a queryset, by student), for the list behind a figure."""
-    stages, params = stage_sql(enrolments_in_scope(viewer, filters))
     return (
-        Enrolment.objects.filter(
-            pk__in=RawSQL(f"SELECT enrolment_id FROM ({stages}) s WHERE stage = %s", (*params, stage))
-        )
+        enrolments_in_scope(viewer, filters)
+        .filter(stage=stage)
         .select_related("student", "cohort", "tool__unit")
         .order_by("student__last_name", "student__first_name", "tool__unit__code", "pk")
     )
@@ -422,9 +348,9 @@ def overdue_tasks(viewer, filters, *, today=None):
     today = today or timezone.localdate()
     pairs = (
         enrolments_in_scope(viewer, filters)
-        # NOT IN, not NOT EXISTS: PostgreSQL hashes the few results once, where the anti join it
-        # planned for EXISTS compared each of 36,000 pairs with every result (3.8 s at scale).
-        .exclude(pk__in=results_in_force().values("enrolment_id"))
+        # Open units only, by the stage kept on each enrolment: not one with a result, nor one
+        # whose every task is Satisfactory (each handed in).
+        .exclude(stage__in=[*Enrolment.RESULT_STAGES, Enrolment.Stage.SATISFACTORY])
         .annotate(
             task_pk=F("tool__tasks__pk"),
             task_number=F("tool__tasks__number"),
@@ -564,7 +490,7 @@ def inactive_students(viewer, filters, days, *, now=None):
     return (
         enrolments_in_scope(viewer, filters)
         .filter(enrolled_on__lt=timezone.localdate(cutoff))
-        .exclude(Exists(results_in_force().filter(**mine)))
+        .exclude(stage__in=Enrolment.RESULT_STAGES)
         .exclude(Exists(Attempt.objects.filter(status__in=WAITING, **mine)))
         .exclude(Exists(recent))
         .exclude(Exists(recent_evidence))

@@ -8,8 +8,18 @@ from django.core.management import call_command
 from django.db import transaction
 
 from assessor_portal.scale import ScaleSize, make_scale_data
-from evidence.models import Appeal, Attempt, Declaration, EvidenceItem, Judgement, QualityCheck, UnitResult
+from evidence.models import (
+    Appeal,
+    Attempt,
+    Declaration,
+    Enrolment,
+    EvidenceItem,
+    Judgement,
+    QualityCheck,
+    UnitResult,
+)
 from evidence.services.marking import content_hash, signed_content, unit_result_rule
+from evidence.services.progress import refresh_stages
 from units.matrix import checklist_criteria
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +51,13 @@ def test_scale_data_has_every_status_and_each_submission_its_declaration():
     assert Declaration.objects.count() == submitted.count() == report.counts["declarations"]
     assert not submitted.filter(declaration__isnull=True).exists()
     assert EvidenceItem.objects.count() == 3 * Attempt.objects.count()
+
+
+def test_scale_data_stores_each_enrolment_s_stage():
+    make_scale_data(SMALL)
+    stored = set(Enrolment.objects.values_list("stage", flat=True))
+    assert {"new", "draft", "submitted", "assessing", "S"} <= stored  # not every one left at "new"
+    assert refresh_stages(Enrolment.objects.all()) == 0  # each already the stage its rows make
 
 
 def test_scale_data_rows_pass_the_models_own_validation():

@@ -24,6 +24,7 @@ from assessor_portal.revisions import lock_row
 from evidence.models import Appeal, AppealAssignment, AppealDecision, Attempt, UnitResult
 from evidence.permissions import can_manage_appeals, can_work_on_enrolment
 from evidence.services.marking import check_signer, signature_fields
+from evidence.services.progress import refresh_stage
 from evidence.signing import names_match
 
 MAX_GROUNDS = 5000
@@ -204,7 +205,9 @@ def _open_reassessment(enrolment, task):
     )
     if last is not None and not last.is_judged:
         return last  # a draft or submitted work: the re-assessment judges that
-    return Attempt.objects.create(enrolment=enrolment, task=task, number=last.number + 1 if last else 1)
+    attempt = Attempt.objects.create(enrolment=enrolment, task=task, number=last.number + 1 if last else 1)
+    refresh_stage(enrolment.pk)
+    return attempt
 
 
 def _mail(to, subject, body):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessor_portal.revisions import bump_revision, is_stale, lock_row
 from evidence.models import Attempt, Declaration, Enrolment, EvidenceItem
 from evidence.permissions import can_work_on_enrolment
+from evidence.services.progress import refresh_stage
 from evidence.signing import names_match
 from evidence.uploads import check_upload
 from units.models import PerformanceCriterion
@@ -102,7 +103,9 @@ def open_attempt(enrolment, task, *, by):
         raise AttemptError(state.refusal)
     if state.working_on_latest:
         return state.attempt
-    return Attempt.objects.create(enrolment=enrolment, task=task, number=state.next_number)
+    attempt = Attempt.objects.create(enrolment=enrolment, task=task, number=state.next_number)
+    refresh_stage(enrolment.pk)
+    return attempt
 
 
 def _lock_draft(attempt, *, by, revision=None):
@@ -224,4 +227,5 @@ def submit_attempt(attempt, *, by, typed_name, revision, signature_png=None, ip_
     declaration.save()
     attempt.status, attempt.submitted_at = Attempt.Status.SUBMITTED, declaration.signed_at
     bump_revision(attempt, "status", "submitted_at")
+    refresh_stage(attempt.enrolment_id)
     return attempt

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from assessor_portal.revisions import lock_row
 from evidence.models import (
+    COMPETENT,
+    NOT_YET_COMPETENT,
     Attempt,
     Cohort,
     CriterionMark,
@@ -32,13 +34,13 @@ from evidence.permissions import (
     can_work_on_enrolment,
     get_attempt_to_mark,
 )
+from evidence.services.progress import refresh_stage
 from evidence.signing import names_match, signer_refusal
 from evidence.tasks import queue_record_sheet_copy
 from units.matrix import checklist_criteria
 from units.models import PerformanceCriterion, Task
 
 MAX_COMMENT = 2000
-COMPETENT, NOT_YET_COMPETENT = "20", "30"
 
 
 class MarkingError(Exception):
@@ -150,6 +152,7 @@ def _save_mark(attempt_id, criterion_id, *, by, answer, comment, version):
     if attempt.status == Attempt.Status.SUBMITTED:
         attempt.status = Attempt.Status.BEING_ASSESSED
         attempt.save(update_fields=["status"])
+        refresh_stage(attempt.enrolment_id)
     return mark
 
 
@@ -263,6 +266,7 @@ def sign_judgement(attempt, *, by, result, feedback, typed_name, password, resub
     attempt.resubmit_by = resubmit_by if result == Judgement.Result.NOT_SATISFACTORY else None
     attempt.feedback_released_at = None if settings.MARKING_QUALITY_CHECK else now
     attempt.save(update_fields=["status", "feedback", "resubmit_by", "feedback_released_at"])
+    refresh_stage(attempt.enrolment_id)
     return judgement
 
 
@@ -295,6 +299,7 @@ def check_judgement(judgement, *, by, approved, comment, typed_name, password):
     else:
         attempt.status = Attempt.Status.BEING_ASSESSED
         attempt.save(update_fields=["status"])
+        refresh_stage(attempt.enrolment_id)
     return check
 
 
@@ -319,6 +324,7 @@ def reopen_judgement(attempt, *, by):
     attempt.status, attempt.feedback_released_at = Attempt.Status.BEING_ASSESSED, None
     attempt._history_user = by
     attempt.save(update_fields=["status", "feedback_released_at"])
+    refresh_stage(attempt.enrolment_id)
     return attempt
 
 
@@ -390,6 +396,7 @@ def record_unit_result(enrolment, *, by, outcome, typed_name, password, reason="
         reason=reason,
         **signature_fields(typed_name, content, now),
     )
+    refresh_stage(enrolment.pk)
     queue_record_sheet_copy(result)
     return result
 

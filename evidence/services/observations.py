@@ -12,6 +12,7 @@ from evidence.models import Attempt, Declaration, Enrolment
 from evidence.permissions import can_work_on_enrolment, is_cohort_assessor
 from evidence.services.attempts import AttemptError
 from evidence.services.marking import MarkingError
+from evidence.services.progress import refresh_stage
 from evidence.signing import names_match
 
 OBSERVED_WORDING = (
@@ -53,14 +54,16 @@ def start_observation(enrolment, task, *, by):
         attempt = last  # the student's supporting uploads come along
         attempt.status, attempt.submitted_at = Attempt.Status.BEING_ASSESSED, now
         bump_revision(attempt, "status", "submitted_at")
-        return attempt
-    return Attempt.objects.create(
-        enrolment=enrolment,
-        task=task,
-        number=last.number + 1 if last else 1,
-        status=Attempt.Status.BEING_ASSESSED,
-        submitted_at=now,
-    )
+    else:
+        attempt = Attempt.objects.create(
+            enrolment=enrolment,
+            task=task,
+            number=last.number + 1 if last else 1,
+            status=Attempt.Status.BEING_ASSESSED,
+            submitted_at=now,
+        )
+    refresh_stage(enrolment.pk)
+    return attempt
 
 
 def awaits_observed_signature(attempt):

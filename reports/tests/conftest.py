@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from evidence.models import Attempt, Cohort, Enrolment
+from evidence.services.progress import refresh_stage
 from evidence.tests.conftest import cohort, tools  # noqa: F401  (fixtures)
 
 
@@ -34,7 +35,8 @@ def enrol(cohort, tool, username, *, enrolled_on=None, first_name=None):  # noqa
 
 
 def attempt(enrolment, *, number=1, task=1, status="draft", days_ago=0, resubmit_by=None):
-    """Save an attempt as the services would have left it: submitted ones with their date."""
+    """Save an attempt as the services would have left it: submitted ones with their date, and
+    the enrolment's stage stored."""
     when = timezone.now() - datetime.timedelta(days=days_ago)
     made = Attempt.objects.create(
         enrolment=enrolment,
@@ -45,6 +47,7 @@ def attempt(enrolment, *, number=1, task=1, status="draft", days_ago=0, resubmit
         resubmit_by=resubmit_by,
     )
     Attempt.objects.filter(pk=made.pk).update(created_at=when)
+    refresh_stage(enrolment.pk)
     return made
 
 
