@@ -424,29 +424,32 @@ class Workload:
 def workload(viewer, filters, days, *, now=None):
     """Count the work waiting in each assessor's cohorts, and how much of it waits over `days` days.
 
-    Work in a cohort with two assessors counts for both: either may mark it (each attempt joins
-    each assessor once, so nothing is counted twice for one). Two queries.
+    Work in a cohort with two assessors counts for both: either may mark it. Two queries: the
+    waiting work counted by cohort, then each cohort's assessors, whose figures add up in Python.
+    Joining every waiting attempt to each of its cohort's assessors in SQL made 60,000 rows to
+    group at scale (60 ms); by cohort there are a few hundred.
     """
-    from assessor_portal.models import User
-
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    grouped = list(
-        waiting_attempts(viewer, filters)
-        .filter(enrolment__cohort__assessors__isnull=False)
+    by_cohort = {
+        row["enrolment__cohort"]: row
+        for row in waiting_attempts(viewer, filters)
+        .filter(enrolment__cohort__isnull=False)
         .order_by()
-        .values("enrolment__cohort__assessors")
+        .values("enrolment__cohort")
         .annotate(
             waiting=Count("pk"),
             late=Count("pk", filter=Q(submitted_at__lt=cutoff)),
             oldest=Min("submitted_at"),
         )
-    )
-    people = User.objects.in_bulk([row["enrolment__cohort__assessors"] for row in grouped])
-    rows = [
-        Workload(people[row["enrolment__cohort__assessors"]], row["waiting"], row["late"], row["oldest"])
-        for row in grouped
-    ]
-    return sorted(rows, key=lambda row: (-row.late, -row.waiting, row.assessor.get_full_name()))
+    }
+    rows = {}
+    for link in Cohort.assessors.through.objects.filter(cohort__in=list(by_cohort)).select_related("user"):
+        cohort = by_cohort[link.cohort_id]
+        row = rows.setdefault(link.user_id, Workload(link.user, 0, 0, None))
+        row.waiting += cohort["waiting"]
+        row.late += cohort["late"]
+        row.oldest = min(row.oldest or cohort["oldest"], cohort["oldest"])
+    return sorted(rows.values(), key=lambda row: (-row.late, -row.waiting, row.assessor.get_full_name()))
 
 
 def not_satisfactory_twice(viewer, filters):

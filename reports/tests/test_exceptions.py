@@ -4,13 +4,14 @@ N days from the form; who sees what; query counts that do not grow with students
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Enrolment, EvidenceItem
+from evidence.models import Cohort, Enrolment, EvidenceItem
 from evidence.tests.journeys import mark_all, sign, submitted
 from reports.tests.conftest import assert_queries_do_not_grow, attempt, enrol
 from units.models import Task, Unit
@@ -121,6 +122,38 @@ def test_work_waiting_longer_than_the_days_asked_is_listed_by_assessor(client, a
     assert "Work waiting for marking more than 3 days" in waiting
     assert "Priya Student" in waiting
     assert "Wei Student" in waiting
+
+
+def test_each_assessor_s_workload_adds_up_every_cohort_they_assess(client, alice, bob, erin, cohort, pim409):
+    evening = Cohort.objects.create(name="Evening", code="FNS-EV", start_date=datetime.date(2026, 10, 5))
+    evening.assessors.add(bob)
+    cohort.assessors.add(erin)  # Bob and Erin share the day cohort; Bob alone has the evening one
+    attempt(enrol(cohort, pim409, "s1"), status="submitted", days_ago=20)
+    attempt(enrol(cohort, pim409, "s2"), status="assessing", days_ago=2)
+    attempt(enrol(evening, pim409, "s3"), status="submitted", days_ago=30)
+    attempt(enrol(evening, pim409, "s4"), status="submitted", days_ago=9)
+    client.force_login(alice)
+    page = client.get(EXCEPTIONS).content.decode()
+    table = page.split('id="workload-heading"', 1)[1].split("</table>", 1)[0]
+    rows = {
+        row.split("</th>", 1)[0].rsplit(">", 1)[1]: [
+            re.sub("<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
+        ]
+        for row in table.split('<th scope="row"')[1:]
+    }
+    oldest = timezone.localdate() - datetime.timedelta(days=30)
+    # Waiting, waiting over 14 days (with a hidden label), the oldest hand-in
+    assert rows["Bob Taylor"] == [
+        "4",
+        "2 waiting over 14 days for Bob Taylor",
+        f"{oldest:%d/%m/%Y}",
+    ]
+    assert rows["Erin Park"] == [
+        "2",
+        "1 waiting over 14 days for Erin Park",
+        f"{oldest + datetime.timedelta(days=10):%d/%m/%Y}",
+    ]
+    assert table.index("Bob Taylor") < table.index("Erin Park")  # most work waiting too long first
 
 
 def test_not_satisfactory_twice_on_a_task_is_listed(client, alice, cohort, pim409):
