@@ -11,6 +11,7 @@ from units.forms import DateInput
 from .selectors import STAGE_LABELS, ReportFilters
 
 INACTIVE_DAYS = 28
+NO_COHORT = "none"  # the cohort filter's value for enrolments made outside any cohort
 
 
 class QuickSelect(forms.Select):
@@ -45,13 +46,17 @@ class ReportFilterForm(forms.Form):
     )
     date_to = forms.DateField(label="To", required=False, widget=DateInput(), help_text="On or before.")
 
-    def __init__(self, data=None, *, cohorts, units, assessors, **kwargs):
+    def __init__(self, data=None, *, cohorts, units, assessors, outside_cohorts=False, **kwargs):
+        """`outside_cohorts`: the viewer sees enrolments made outside any cohort (an admin), and
+        may narrow a report to them."""
         super().__init__(data, **kwargs)
         self.cohorts = {str(cohort.pk): cohort for cohort in cohorts}
         self.assessors = {str(person.pk): person for person in assessors}
-        self.fields["cohort"].choices = [("", "All cohorts")] + [
-            (pk, f"{cohort.code} {cohort.name}") for pk, cohort in self.cohorts.items()
-        ]
+        self.fields["cohort"].choices = (
+            [("", "All cohorts")]
+            + ([(NO_COHORT, "No cohort")] if outside_cohorts else [])
+            + [(pk, f"{cohort.code} {cohort.name}") for pk, cohort in self.cohorts.items()]
+        )
         self.fields["unit"].choices = [("", "All units")] + [
             (code, f"{code} {title}") for code, title in units
         ]
@@ -71,7 +76,8 @@ class ReportFilterForm(forms.Form):
 
     def stranger_cohort(self):
         """Say whether the cohort asked for is one the viewer may not see (or does not exist)."""
-        return bool(self.data.get("cohort")) and self.data.get("cohort") not in self.cohorts
+        asked = self.data.get("cohort")
+        return bool(asked) and asked not in dict(self.fields["cohort"].choices)
 
     def filters(self):
         """Return the filters chosen; none when the form has errors (the page shows them)."""
@@ -80,6 +86,7 @@ class ReportFilterForm(forms.Form):
         data = self.cleaned_data
         return ReportFilters(
             cohort=self.cohorts.get(data["cohort"]),
+            no_cohort=data["cohort"] == NO_COHORT,
             unit=data["unit"],
             assessor=self.assessors.get(data["assessor"]),
             date_from=data["date_from"],

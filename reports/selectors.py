@@ -24,6 +24,7 @@ class ReportFilters:
     """What the viewer narrowed the report to; every field optional."""
 
     cohort: Cohort | None = None
+    no_cohort: bool = False  # only the enrolments made outside any cohort (admins see those)
     unit: str = ""  # a unit code: every release of it
     assessor: object = None
     date_from: datetime.date | None = None
@@ -89,6 +90,8 @@ def enrolments_in_scope(viewer, filters, *, dates=True):
         enrolments = enrolments.filter(cohort__in=visible_cohorts(viewer))
     if filters.cohort:
         enrolments = enrolments.filter(cohort=filters.cohort)
+    if filters.no_cohort:
+        enrolments = enrolments.filter(cohort__isnull=True)
     if filters.unit:
         enrolments = enrolments.filter(tool__unit__code=filters.unit)
     if filters.assessor:
@@ -571,7 +574,14 @@ def superseded_tools(viewer, filters):
             ),
         )
     )
-    narrowed = filters.cohort or filters.unit or filters.assessor or filters.date_from or filters.date_to
+    narrowed = (
+        filters.cohort
+        or filters.no_cohort
+        or filters.unit
+        or filters.assessor
+        or filters.date_from
+        or filters.date_to
+    )
     if viewer.is_rto_admin and not narrowed:
         tools = tools.filter(Q(enrolled__gt=0) | Q(status=AssessmentTool.Status.PUBLISHED))
     else:

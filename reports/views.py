@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from assessor_portal.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import charts, selectors
-from .forms import ExceptionFilterForm, MonthForm, ReportFilterForm, StageForm
+from .forms import NO_COHORT, ExceptionFilterForm, MonthForm, ReportFilterForm, StageForm
 from .listings import EXCEPTIONS, Row, display, results_listing, stage_listing
 from .permissions import check_can_view_reports
 
@@ -54,7 +54,13 @@ def _progress_context(request, form, report, months):
                 (
                     stage.label,
                     count,
-                    _link(stage_url, query, stage=stage.key, cohort=row.cohort_id or "", unit=row.unit_code),
+                    _link(
+                        stage_url,
+                        query,
+                        stage=stage.key,
+                        cohort=row.cohort_id or NO_COHORT,
+                        unit=row.unit_code,
+                    ),
                 )
                 for stage, count in row.cells
                 if stage in columns
@@ -171,7 +177,13 @@ def _days_for(slug, days):
 def _filter_form(request, form_class):
     check_can_view_reports(request.user)
     cohorts, units, assessors = selectors.filter_choices(request.user)
-    form = form_class(request.GET or None, cohorts=cohorts, units=units, assessors=assessors)
+    form = form_class(
+        request.GET or None,
+        cohorts=cohorts,
+        units=units,
+        assessors=assessors,
+        outside_cohorts=request.user.is_rto_admin,
+    )
     # A cohort the viewer does not follow is not theirs to learn about, even that it exists.
     if form.stranger_cohort():
         raise Http404

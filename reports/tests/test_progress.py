@@ -286,6 +286,30 @@ def test_an_enrolment_made_outside_a_cohort_is_counted_for_admins(client, alice,
     assert "No cohort" in page
 
 
+def test_the_no_cohort_figure_lists_only_the_students_enrolled_outside_a_cohort(
+    client, alice, charlie, cohort, pim409
+):
+    Enrolment.objects.create(student=charlie, tool=pim409, enrolled_on=datetime.date(2026, 10, 5))
+    enrol(cohort, pim409, "s1", first_name="Priya")  # not started too, but in Bob's cohort
+    client.force_login(alice)
+    page = client.get(PROGRESS).content.decode()
+    link = "/reports/progress/students/?stage=new&amp;cohort=none&amp;unit=FNSPIM409"
+    assert f'<a href="{link}">1<span class="visually-hidden"> at Not started,  FNSPIM409' in page
+    listing = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Charlie Wilson" in listing
+    assert "Priya" not in listing
+    assert '<option value="none" selected>No cohort</option>' in listing
+    narrowed = client.get(PROGRESS, {"cohort": "none"}).content.decode()
+    assert "Students by stage (1 enrolment)" in narrowed
+
+
+def test_an_assessor_cannot_ask_for_the_students_outside_a_cohort(client, bob, charlie, cohort, pim409):
+    Enrolment.objects.create(student=charlie, tool=pim409, enrolled_on=datetime.date(2026, 10, 5))
+    client.force_login(bob)
+    assert "No cohort" not in client.get(PROGRESS).content.decode()
+    assert client.get(PROGRESS, {"cohort": "none"}).status_code == 404
+
+
 def test_the_date_range_counts_enrolments_made_in_it(client, alice, cohort, pim409):
     enrol(cohort, pim409, "s1", enrolled_on=datetime.date(2026, 9, 1))
     enrol(cohort, pim409, "s2", enrolled_on=datetime.date(2026, 10, 5))
