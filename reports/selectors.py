@@ -142,6 +142,11 @@ class ProgressRow:
         return sum(self.counts.values())
 
     @property
+    def cohort_label(self):
+        """The cohort as a screen reader hears it with each figure: its code, or "No cohort"."""
+        return self.cohort_code or self.cohort_name
+
+    @property
     def cells(self):
         return [(stage, self.counts.get(stage.key, 0)) for stage in STAGES]
 

@@ -294,7 +294,7 @@ def test_the_no_cohort_figure_lists_only_the_students_enrolled_outside_a_cohort(
     client.force_login(alice)
     page = client.get(PROGRESS).content.decode()
     link = "/reports/progress/students/?stage=new&amp;cohort=none&amp;unit=FNSPIM409"
-    assert f'<a href="{link}">1<span class="visually-hidden"> at Not started,  FNSPIM409' in page
+    assert f'<a href="{link}">1<span class="visually-hidden"> at Not started, No cohort FNSPIM409' in page
     listing = client.get(link.replace("&amp;", "&")).content.decode()
     assert "Charlie Wilson" in listing
     assert "Priya" not in listing
