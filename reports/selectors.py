@@ -30,6 +30,13 @@ class ReportFilters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
+    @property
+    def narrowed(self):
+        """Whether any filter is set."""
+        return bool(
+            self.cohort or self.no_cohort or self.unit or self.assessor or self.date_from or self.date_to
+        )
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -579,15 +586,7 @@ def superseded_tools(viewer, filters):
             ),
         )
     )
-    narrowed = (
-        filters.cohort
-        or filters.no_cohort
-        or filters.unit
-        or filters.assessor
-        or filters.date_from
-        or filters.date_to
-    )
-    if viewer.is_rto_admin and not narrowed:
+    if viewer.is_rto_admin and not filters.narrowed:
         tools = tools.filter(Q(enrolled__gt=0) | Q(status=AssessmentTool.Status.PUBLISHED))
     else:
         tools = tools.filter(enrolled__gt=0)

@@ -24,7 +24,6 @@ from assessor_portal.revisions import lock_row
 from evidence.models import Appeal, AppealAssignment, AppealDecision, Attempt, UnitResult
 from evidence.permissions import can_manage_appeals, can_work_on_enrolment
 from evidence.services.marking import check_signer, signature_fields
-from evidence.services.progress import refresh_stage
 from evidence.signing import names_match
 
 MAX_GROUNDS = 5000
@@ -205,9 +204,8 @@ def _open_reassessment(enrolment, task):
     )
     if last is not None and not last.is_judged:
         return last  # a draft or submitted work: the re-assessment judges that
-    attempt = Attempt.objects.create(enrolment=enrolment, task=task, number=last.number + 1 if last else 1)
-    refresh_stage(enrolment.pk)
-    return attempt
+    # The enrolment's stage stays its result's: the result stands until a new one is recorded.
+    return Attempt.objects.create(enrolment=enrolment, task=task, number=last.number + 1 if last else 1)
 
 
 def _mail(to, subject, body):
