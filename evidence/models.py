@@ -81,7 +81,11 @@ class Enrolment(models.Model):
     # transaction: the reports count students by stage without reading every attempt. Not in the
     # history: it follows from rows that have their own.
     stage = models.CharField(max_length=9, choices=Stage, default=Stage.NEW, editable=False)
-    history = HistoricalRecords(excluded_fields=["stage"])
+    # Kept with the stage: the tasks handed in (attempt 1 submitted), task n as bit n - 1 (a tool
+    # has at most Task.MAX_PER_TOOL tasks). The overdue tasks are then a filter on the enrolment,
+    # not a search of every attempt.
+    handed_in = models.BigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["stage", "handed_in"])
 
     class Meta:
         # Orderings that join other tables cost every query that forgets its own order_by.
@@ -138,13 +142,14 @@ class Attempt(models.Model):
             # The inactive students report: who started or handed in anything since a date.
             models.Index(fields=["created_at"], name="attempt_created"),
             models.Index(fields=["submitted_at"], name="attempt_submitted"),
-            # The overdue tasks report: the tasks handed in (attempt 1 past draft); and the Not
-            # satisfactory twice report, which looks for a later Not satisfactory attempt.
+            # The exceptions report: the enrolments with work waiting (not inactive) and the work
+            # waiting in each cohort, read from the index alone.
             models.Index(
-                fields=["enrolment", "task"],
-                condition=Q(number=1) & ~Q(status="draft"),
-                name="attempt_handed_in",
+                fields=["enrolment", "submitted_at"],
+                condition=Q(status__in=["submitted", "assessing"]),
+                name="attempt_waiting_enrolment",
             ),
+            # The Not satisfactory twice report, which looks for a later Not satisfactory attempt.
             models.Index(
                 fields=["enrolment", "task", "number"],
                 condition=Q(status="NS"),

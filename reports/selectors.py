@@ -10,9 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 
 from evidence.models import COMPETENT, Attempt, Cohort, Enrolment, EvidenceItem, Judgement, UnitResult
@@ -387,16 +388,16 @@ def overdue_tasks(viewer, filters, *, today=None):
     for days in sorted(set(day_counts)):
         overdue |= Q(task_due_days=days, starts__lt=today - datetime.timedelta(days=days))
         due.append(When(task_due_days=days, then=F("starts") + datetime.timedelta(days=days)))
-    # Work on a task is handed in once attempt 1 is: any later attempt follows a judgement of it.
-    handed_in = Attempt.objects.filter(enrolment=OuterRef("pk"), task=OuterRef("task_pk"), number=1).exclude(
-        status=Attempt.Status.DRAFT
-    )
+    # Work on a task is handed in once attempt 1 is (any later attempt follows a judgement of it),
+    # as the enrolment keeps: task n is bit n - 1 of `handed_in`.
+    task_bit = Cast(Value(1), models.BigIntegerField()).bitleftshift(F("task_number") - 1)
     # Most overdue first, then by cohort and student (by id: in creation order). By student name,
     # sorting every pair by collated text took 80 ms of the list's 140 at scale (36,000 overdue
     # tasks); even as a tie-break, 35 ms: a cohort's students share every due date.
     return (
         pairs.filter(overdue)
-        .exclude(Exists(handed_in))
+        .alias(task_handed_in=F("handed_in").bitand(task_bit))
+        .filter(task_handed_in=0)
         .alias(due=Case(*due, output_field=models.DateTimeField()))
         .select_related("student", "cohort", "tool__unit")
         .order_by("due", "cohort_id", "student_id", "pk", "task_number")
@@ -439,8 +440,9 @@ class Workload:
 def workload(viewer, filters, days, *, now=None):
     """Count the work waiting in each assessor's cohorts, and how much of it waits over `days` days.
 
-    Work in a cohort with two assessors counts for both: either may mark it. Two queries: the
-    waiting work counted by cohort, then each cohort's assessors, whose figures add up in Python.
+    Work in a cohort with two assessors counts for both: either may mark it. Three queries: the
+    waiting work counted by cohort, each cohort's assessors, and those people (not a copy of each
+    for every cohort they assess); the figures add up in Python.
     Joining every waiting attempt to each of its cohort's assessors in SQL made 60,000 rows to
     group at scale (60 ms); by cohort there are a few hundred.
     """
@@ -457,10 +459,12 @@ def workload(viewer, filters, days, *, now=None):
             oldest=Min("submitted_at"),
         )
     }
+    links = Cohort.assessors.through.objects.filter(cohort__in=list(by_cohort)).values_list("cohort", "user")
+    assessors = get_user_model().objects.in_bulk({user for _, user in links})
     rows = {}
-    for link in Cohort.assessors.through.objects.filter(cohort__in=list(by_cohort)).select_related("user"):
-        cohort = by_cohort[link.cohort_id]
-        row = rows.setdefault(link.user_id, Workload(link.user, 0, 0, None))
+    for cohort_pk, user_pk in links:
+        cohort = by_cohort[cohort_pk]
+        row = rows.setdefault(user_pk, Workload(assessors[user_pk], 0, 0, None))
         row.waiting += cohort["waiting"]
         row.late += cohort["late"]
         row.oldest = min(row.oldest or cohort["oldest"], cohort["oldest"])

@@ -140,12 +140,14 @@ def exceptions(request):
         ]
         return _download(request, "exceptions", header, rows)
     waiting_url = reverse("reports:exception_list", args=["waiting"])
+    page = Paginator(workload, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "figures": figures,
+        "page": page,
         "workload": [
             (row, _link(waiting_url, query, assessor=row.assessor.pk), display(row.oldest)[:10])
-            for row in workload
+            for row in page.object_list
         ],
         "waiting_days": days[0],
         "chart": charts.horizontal_bars(

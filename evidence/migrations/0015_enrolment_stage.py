@@ -4,12 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def store_stages(apps, schema_editor):
-    """Store every enrolment's stage from its attempts and results, as the services now keep it."""
-    from evidence.services.progress import refresh_stages
-
-    Enrolment = apps.get_model("evidence", "Enrolment")
-    refresh_stages(Enrolment.objects.using(schema_editor.connection.alias).all())
+# The stages are stored by 0016, with the tasks handed in that the service now keeps beside them:
+# refresh_stages() reads a column this migration does not yet have.
 
 
 class Migration(migrations.Migration):
@@ -30,5 +26,4 @@ class Migration(migrations.Migration):
             model_name='enrolment',
             index=models.Index(fields=['stage'], name='enrolment_stage'),
         ),
-        migrations.RunPython(store_stages, migrations.RunPython.noop),
     ]

@@ -37,6 +37,17 @@ def at(stage):
     return stage, stage
 
 
+def handed_in(enrolment):
+    """Return (stored, computed): the tasks handed in kept on the enrolment (task n as bit n - 1)
+    and those its attempts make now."""
+    enrolment.refresh_from_db()
+    sql, params = stage_sql(Enrolment.objects.filter(pk=enrolment.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT handed_in FROM ({sql}) s", params)
+        (computed,) = cursor.fetchone()
+    return enrolment.handed_in, computed
+
+
 def test_a_unit_worked_through_to_competent_stores_each_stage(enrolment, portfolio, charlie, bob):
     assert stages(enrolment) == at("new")
     attempt = open_attempt(enrolment, portfolio, by=charlie)
@@ -134,6 +145,25 @@ def test_an_upheld_appeal_leaves_the_result_standing_until_a_new_one(enrolment, 
     assert stages(enrolment) == at("C")
 
 
+def test_the_tasks_handed_in_are_kept_beside_the_stage(fnscus504, charlie, bob):
+    """The overdue tasks report reads them: task n is bit n - 1, set once attempt 1 is handed in."""
+    assert handed_in(fnscus504) == (0, 0)
+    questions = fnscus504.tool.tasks.get(number=1)
+    draft = open_attempt(fnscus504, questions, by=charlie)
+    assert handed_in(fnscus504) == (0, 0)  # a draft is not handed in
+    add_text_evidence(draft, by=charlie, title="Answers", text="My answers")
+    draft.refresh_from_db()
+    first = submit_attempt(draft, by=charlie, typed_name="Charlie Wilson", revision=draft.revision)
+    assert handed_in(fnscus504) == (0b001, 0b001)
+    start_observation(fnscus504, fnscus504.tool.tasks.get(number=3), by=bob)
+    assert handed_in(fnscus504) == (0b101, 0b101)
+    mark_all(first, bob, answer="N")
+    sign(first, bob, result="NS", feedback="Answer question 4.")
+    open_attempt(fnscus504, questions, by=charlie)  # attempt 2, a draft: task 1 was handed in
+    assert handed_in(fnscus504) == (0b101, 0b101)
+    assert stages(fnscus504) == at("assessing")  # the observation
+
+
 def test_refreshing_finds_nothing_to_change_once_the_services_have_stored_it(
     enrolment, fnscus504, charlie, bob
 ):
@@ -141,5 +171,7 @@ def test_refreshing_finds_nothing_to_change_once_the_services_have_stored_it(
     submitted(fnscus504, 1, charlie)
     assert refresh_stages(Enrolment.objects.all()) == 0
     Enrolment.objects.filter(pk=enrolment.pk).update(stage="new")  # as a bulk write would leave it
-    assert refresh_stages(Enrolment.objects.all()) == 1
+    Enrolment.objects.filter(pk=fnscus504.pk).update(handed_in=0)
+    assert refresh_stages(Enrolment.objects.all()) == 2
     assert stages(enrolment) == at("S")
+    assert handed_in(fnscus504) == (0b001, 0b001)

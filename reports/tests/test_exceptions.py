@@ -156,6 +156,28 @@ def test_each_assessor_s_workload_adds_up_every_cohort_they_assess(client, alice
     assert table.index("Bob Taylor") < table.index("Erin Park")  # most work waiting too long first
 
 
+def test_the_workload_table_pages_through_the_assessors_keeping_the_filters(
+    client, alice, bob, erin, cohort, pim409, monkeypatch
+):
+    monkeypatch.setattr("reports.views.PER_PAGE", 1)  # an RTO has a hundred assessors or more
+    evening = Cohort.objects.create(name="Evening", code="FNS-EV", start_date=datetime.date(2026, 10, 5))
+    evening.assessors.add(erin)
+    attempt(enrol(cohort, pim409, "s1"), status="submitted", days_ago=20)
+    attempt(enrol(evening, pim409, "s2"), status="submitted", days_ago=9)
+    client.force_login(alice)
+    page = client.get(EXCEPTIONS, {"waiting_days": 7}).content.decode()
+    table = page.split('id="workload-heading"', 1)[1]
+    assert "Bob Taylor" in table.split("</table>")[0]
+    assert "Erin Park" not in table.split("</table>")[0]
+    assert "Page 1 of 2" in table
+    assert 'href="?waiting_days=7&amp;page=2">Next</a>' in table
+    assert figure(page, "Work waiting for marking too long") == 2  # the figures count every assessor's
+    second = client.get(EXCEPTIONS, {"waiting_days": 7, "page": 2}).content.decode()
+    table = second.split('id="workload-heading"', 1)[1].split("</table>")[0]
+    assert "Erin Park" in table
+    assert "Bob Taylor" not in table
+
+
 def test_not_satisfactory_twice_on_a_task_is_listed(client, alice, cohort, pim409):
     twice = enrol(cohort, pim409, "s1", first_name="Priya")
     attempt(twice, number=1, status="NS")
@@ -287,7 +309,7 @@ def crowd(cohort, tool, count, prefix):
 @pytest.mark.parametrize(
     ("kind", "queries"),
     [
-        (None, 12),  # six counts, the overdue tasks' due days, workload (2)
+        (None, 13),  # six counts, the overdue tasks' due days, workload (3: by cohort, links, people)
         ("overdue", 7),  # due days, every key (counted in Python), the page's rows
         ("waiting", 6),  # count, rows
         ("not-satisfactory-twice", 6),

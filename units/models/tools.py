@@ -105,6 +105,9 @@ class Task(models.Model):
         THIRD_PARTY_REPORT = "third_party", "Third-party report"
         ROLE_PLAY = "role_play", "Role play"
 
+    # Far more than any unit needs; each task is a bit in a 64-bit number (Enrolment.handed_in).
+    MAX_PER_TOOL = 40
+
     tool = models.ForeignKey(AssessmentTool, models.CASCADE, related_name="tasks")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)

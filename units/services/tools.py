@@ -89,7 +89,10 @@ def update_tool(tool, *, by, revision=None, **fields):
 def add_task(tool, *, by, **fields):
     """Add a task at the end of a draft tool."""
     tool = _lock_draft(tool, by=by)
-    task = Task(tool=tool, number=tool.tasks.count() + 1)
+    count = tool.tasks.count()
+    if count >= Task.MAX_PER_TOOL:
+        raise ToolError(f"A tool has at most {Task.MAX_PER_TOOL} tasks: this one has {count}.")
+    task = Task(tool=tool, number=count + 1)
     bump_revision(tool)
     return _save_fields(task, fields, TASK_FIELDS)
 

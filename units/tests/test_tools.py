@@ -511,3 +511,19 @@ def test_each_edit_of_a_tool_and_its_tasks_is_kept_with_who_made_it(client, draf
     assert task_edit.history_user == alice
     assert changes["title"] == ("Evidence portfolio", "Workplace portfolio")
     assert changes["max_attempts"] == (2, 3)
+
+
+def test_a_tool_stops_at_forty_tasks_and_says_so(draft, alice, client):
+    """Each task is a bit of a 64-bit number on the enrolment (the tasks handed in)."""
+    for number in range(3, Task.MAX_PER_TOOL + 1):
+        add_task(draft, by=alice, title=f"Question set {number}", type="questions")
+    assert draft.tasks.count() == 40
+    client.force_login(alice)
+    response = client.post(
+        reverse("units:task_create", args=[draft.pk]),
+        {"title": "One too many", "type": "questions", "max_attempts": 2},
+        follow=True,
+    )
+    assert "A tool has at most 40 tasks: this one has 40." in response.content.decode()
+    assert draft.tasks.count() == 40
+    assert not draft.tasks.filter(title="One too many").exists()
