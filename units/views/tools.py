@@ -114,7 +114,16 @@ def task_create(request, pk):
         raise PermissionDenied
     form = TaskForm(request.POST or None, tool=tool)
     if request.method == "POST" and form.is_valid():
-        return _tool_change(request, tool, add_task, "Task added.", **form.task_fields())
+        # A refusal comes back on the form, with everything typed still in it.
+        try:
+            add_task(tool, by=request.user, **form.task_fields())
+        except ToolError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, "Task added.")
+            return redirect(tool)
     return _refuse_published(request, tool) or render(
         request, "units/task_form.html", {"form": form, "tool": tool}
     )
