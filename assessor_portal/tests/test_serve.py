@@ -62,6 +62,12 @@ def test_production_server_serves_health_and_static_files_with_debug_off(tmp_pat
             ["pgrep", "-s", str(server.pid), "-f", "db_worker"], capture_output=True, text=True
         )
         assert worker.stdout.strip(), "the task worker runs beside the server"
+        # SIGTERM to bin/serve alone, as `docker stop` or `kill` sends it, stops everything it started.
+        os.kill(server.pid, signal.SIGTERM)
+        assert server.wait(timeout=60) == 143
+        left = subprocess.run(["pgrep", "-s", str(server.pid), "-a"], capture_output=True, text=True)
+        assert left.stdout == "", f"still running after bin/serve stopped: {left.stdout}"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None or subprocess.run(["pgrep", "-s", str(server.pid)]).returncode == 0:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
