@@ -45,7 +45,7 @@ bench: $(VENV)/.installed-dev pdf-libs
 	$(BIN)/python bench/outcomes.py
 	$(BIN)/python bench/retention.py
 	$(BIN)/python bench/retention_scale.py
-	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/report_pages.py
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install it, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi

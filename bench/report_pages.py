@@ -1,6 +1,6 @@
 """The reports on the demo data and on the scale data, under the production server.
 
-    .venv/bin/python bench/reports.py            # or: make bench
+    .venv/bin/python bench/report_pages.py            # or: make bench
 
 1. Query counts of each report page, on `make run`'s demo data (SQLite) and on the scale data
    (PostgreSQL, 10,000 students in 300 cohorts): they must be the same, or the script exits 1.
@@ -81,7 +81,7 @@ def pick_pages():
 
 def counts(database_url):
     """Run this script against one database for its pages and their query counts."""
-    out = run(["bench/reports.py", "--counts"], database_url, capture_output=True, text=True).stdout
+    out = run(["bench/report_pages.py", "--counts"], database_url, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
