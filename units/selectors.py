@@ -226,3 +226,29 @@ def newer_release_for(tool):
     if successor is None:
         return None, None
     return successor, AssessmentTool.objects.filter(unit=successor, previous_version=tool).first()
+
+
+@dataclass
+class ReportingChange:
+    """The unit's AVETMISS reporting details as saved at one time, and by whom."""
+
+    when: object
+    by: str  # the person's name; empty when no one signed in made it (an import command, a migration)
+    nominal_hours: int | None
+    field_of_education: str
+    vet_flag: bool
+    first: bool  # the first recorded: as imported, or as the unit stood when its history began
+
+
+def reporting_changes(unit):
+    """Return the unit's reporting details each time they changed, newest first: as first recorded,
+    then every save that changed one of them (its other changes, such as being superseded, left out)."""
+    changes, last = [], None
+    for record in unit.history.select_related("history_user").order_by("history_date", "history_id"):
+        values = (record.nominal_hours, record.field_of_education, record.vet_flag)
+        if values != last:
+            person = record.history_user
+            by = (person.get_full_name() or person.username) if person else ""
+            changes.append(ReportingChange(record.history_date, by, *values, first=last is None))
+            last = values
+    return changes[::-1]

@@ -113,3 +113,15 @@ def test_admin_sets_a_units_nominal_hours_from_its_failing_check_and_comes_back_
     expect(page.get_by_text("FNSPIM409's reporting details are saved.")).to_be_visible()
     expect(page.get_by_text("Every check passes.", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Download both files (ZIP)")).to_be_visible()
+
+    # Back on the reporting details, the change is listed with who made it, above the first record.
+    page.go_back()
+    page.reload()
+    changes = page.get_by_role("table", name="The reporting details each time they changed, newest first")
+    newest, first = changes.get_by_role("row").nth(1), changes.get_by_role("row").nth(2)
+    expect(newest.get_by_role("cell", name="Alice Nguyen")).to_be_visible()
+    expect(newest.get_by_role("cell", name="30", exact=True)).to_be_visible()
+    expect(first).to_contain_text("first recorded")
+    expect(first.get_by_role("cell", name="—").first).to_be_visible()
+    assert_accessible(page)
+    save_screenshot(page, "unit-reporting-changes")

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Unit(models.Model):
@@ -73,6 +74,8 @@ class Unit(models.Model):
     vet_flag = models.BooleanField(
         "VET", default=True, help_text="Vocational (not a non-vocational or general education subject)."
     )
+    # Who changed what the RTO reports to the national collection, and when (and any other change).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code", "-release"]

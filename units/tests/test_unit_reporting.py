@@ -1,8 +1,11 @@
 """A unit's AVETMISS subject details (nominal hours, field of education, VET flag), set by an admin."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from units.services import set_unit_reporting
 
@@ -68,3 +71,34 @@ def test_nominal_hours_beyond_the_four_digit_field_are_refused(client, alice, se
     assert "Ensure this value is less than or equal to 9999." in response.text
     unit.refresh_from_db()
     assert unit.nominal_hours is None
+
+
+def test_each_change_is_listed_with_who_made_it_newest_first(client, alice, seed_units):
+    unit = seed_units["FNSPIM409"]
+    client.force_login(alice)
+    client.post(
+        reporting_url(unit), {"nominal_hours": "30", "field_of_education": "081101", "vet_flag": "on"}
+    )
+    client.post(
+        reporting_url(unit), {"nominal_hours": "30", "field_of_education": "081101", "vet_flag": "on"}
+    )
+    client.post(reporting_url(unit), {"nominal_hours": "40", "field_of_education": "081101"})
+
+    page = client.get(reporting_url(unit)).text
+    changes = page.split('id="changes-heading"', 1)[1].split("</table>", 1)[0]
+    rows = [
+        [
+            re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in changes.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    ]
+    # The same values saved twice are one change; the import is the first recorded.
+    assert [row[1:] for row in rows] == [
+        ["Alice Nguyen", "40", "081101", "No"],
+        ["Alice Nguyen", "30", "081101", "Yes"],
+        ["—", "—", "—", "Yes"],
+    ]
+    assert rows[2][0].endswith("first recorded")
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert all(row[0].startswith(today) for row in rows)

@@ -18,7 +18,7 @@ from ..permissions import (
     can_import_units,
     get_unit_for,
 )
-from ..selectors import elements_with_criteria, release_diff_for, search_units
+from ..selectors import elements_with_criteria, release_diff_for, reporting_changes, search_units
 from ..services import (
     UnitImportError,
     import_unit,
@@ -145,7 +145,11 @@ def unit_reporting(request, code, release):
         set_unit_reporting(unit, by=request.user, **form.cleaned_data)
         messages.success(request, f"{unit.code}'s reporting details are saved.")
         return redirect(request.GET.get("next") if is_safe_next(request) else unit)
-    return render(request, "units/unit_reporting.html", {"unit": unit, "form": form})
+    return render(
+        request,
+        "units/unit_reporting.html",
+        {"unit": unit, "form": form, "changes": reporting_changes(unit)},
+    )
 
 
 def is_safe_next(request):
