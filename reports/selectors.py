@@ -459,7 +459,9 @@ def workload(viewer, filters, days, *, now=None):
             oldest=Min("submitted_at"),
         )
     }
-    links = Cohort.assessors.through.objects.filter(cohort__in=list(by_cohort)).values_list("cohort", "user")
+    links = list(
+        Cohort.assessors.through.objects.filter(cohort__in=list(by_cohort)).values_list("cohort", "user")
+    )
     assessors = get_user_model().objects.in_bulk({user for _, user in links})
     rows = {}
     for cohort_pk, user_pk in links:

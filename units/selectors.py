@@ -247,8 +247,7 @@ def reporting_changes(unit):
     for record in unit.history.select_related("history_user").order_by("history_date", "history_id"):
         values = (record.nominal_hours, record.field_of_education, record.vet_flag)
         if values != last:
-            person = record.history_user
-            by = (person.get_full_name() or person.username) if person else ""
+            by = str(record.history_user or "")  # a person's name, as User.__str__ gives it
             changes.append(ReportingChange(record.history_date, by, *values, first=last is None))
             last = values
     return changes[::-1]

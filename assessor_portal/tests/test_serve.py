@@ -68,6 +68,5 @@ def test_production_server_serves_health_and_static_files_with_debug_off(tmp_pat
         left = subprocess.run(["pgrep", "-s", str(server.pid), "-a"], capture_output=True, text=True)
         assert left.stdout == "", f"still running after bin/serve stopped: {left.stdout}"
     finally:
-        if server.poll() is None or subprocess.run(["pgrep", "-s", str(server.pid)]).returncode == 0:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        subprocess.run(["pkill", "-TERM", "-s", str(server.pid)])  # whatever is left, if anything
+        server.wait(timeout=30)

@@ -23,14 +23,19 @@ from units.matrix import checklist_criteria
 pytestmark = pytest.mark.django_db
 
 
-def stages(enrolment):
-    """Return (stored, computed): the stage kept on the enrolment and the one its rows make now."""
+def stored_and_computed(enrolment, column):
+    """Return (stored, computed): the column kept on the enrolment and what its rows make now."""
     enrolment.refresh_from_db()
     sql, params = stage_sql(Enrolment.objects.filter(pk=enrolment.pk))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT stage FROM ({sql}) s", params)
+        cursor.execute(f"SELECT {column} FROM ({sql}) s", params)
         (computed,) = cursor.fetchone()
-    return enrolment.stage, computed
+    return getattr(enrolment, column), computed
+
+
+def stages(enrolment):
+    """Return (stored, computed): the stage kept on the enrolment and the one its rows make now."""
+    return stored_and_computed(enrolment, "stage")
 
 
 def at(stage):
@@ -40,12 +45,7 @@ def at(stage):
 def handed_in(enrolment):
     """Return (stored, computed): the tasks handed in kept on the enrolment (task n as bit n - 1)
     and those its attempts make now."""
-    enrolment.refresh_from_db()
-    sql, params = stage_sql(Enrolment.objects.filter(pk=enrolment.pk))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT handed_in FROM ({sql}) s", params)
-        (computed,) = cursor.fetchone()
-    return enrolment.handed_in, computed
+    return stored_and_computed(enrolment, "handed_in")
 
 
 def test_a_unit_worked_through_to_competent_stores_each_stage(enrolment, portfolio, charlie, bob):
